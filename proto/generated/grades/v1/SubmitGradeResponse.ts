@@ -1,0 +1,16 @@
+// Original file: /work/main/proto/grades/v1/grades.proto
+
+
+export interface SubmitGradeResponse {
+  'id'?: (string);
+  'received_at'?: (string);
+  'route'?: (string);
+  'replayed'?: (boolean);
+}
+
+export interface SubmitGradeResponse__Output {
+  'id'?: (string);
+  'received_at'?: (string);
+  'route'?: (string);
+  'replayed'?: (boolean);
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Installs the non-npm tools the tests and the demo need, into places a fresh machine of this kind
+# can reach (Debian apt, the Go module proxy). Idempotent; safe to run on every `npm test`.
+#   redis-server       from Debian (apt-get) unless already on PATH
+#   .tools/bin/ferretdb  MongoDB-wire server, built from tools/ferretdb (skipped if MONGO_URL is set
+#                      or mongod is on PATH, unless SPLITBENCH_BUILD_FERRETDB=1)
+#   .tools/bin/k6      built from tools/k6 unless a k6 v2 is on PATH
+# Go builds are cached in ${SPLITBENCH_CACHE:-~/.cache/splitbench}, keyed by their sources, so a new
+# clone on the same machine does not rebuild.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BIN="$ROOT/.tools/bin"
+CACHE="${SPLITBENCH_CACHE:-$HOME/.cache/splitbench}"
+mkdir -p "$BIN" "$CACHE"
+
+log() { printf '[install-tools] %s\n' "$*" >&2; }
+die() { printf '[install-tools] error: %s\n' "$*" >&2; exit 1; }
+
+if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
+  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+  exit 0
+fi
+
+apt_install() {
+  local pkg="$1"
+  local sudo=""
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || die "$pkg is missing and I am not root: run 'sudo apt-get install -y $pkg' and retry"
+    sudo="sudo"
+  fi
+  log "installing $pkg with apt-get"
+  $sudo apt-get update -qq >/dev/null || log "apt-get update failed; trying the install anyway"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$pkg" >/dev/null \
+    || die "apt-get install $pkg failed; install it by hand and retry"
+}
+
+# Redis: the Debian package starts a system service on install; we only want the binary.
+if ! command -v redis-server >/dev/null; then
+  apt_install redis-server
+  if command -v systemctl >/dev/null && systemctl is-active --quiet redis-server 2>/dev/null; then
+    systemctl stop redis-server || true
+  fi
+fi
+
+go_build() { # name, module dir, package to build
+  local name="$1" dir="$2" pkg="$3"
+  command -v go >/dev/null || die "go is needed to build $name (Go 1.25+): install it and retry"
+  local key
+  key=$(cat "$dir"/go.mod "$dir"/go.sum "$dir"/*.go | sha256sum | cut -c1-16)
+  local cached="$CACHE/bin/$name-$key"
+  if [[ ! -x "$cached" ]]; then
+    log "building $name from the Go module proxy (first time takes a few minutes)"
+    mkdir -p "$CACHE/bin"
+    # The proxy answers 404 for some modules' version lists; never fall back to direct VCS fetches.
+    (cd "$dir" && GOPROXY="${GOPROXY_SPLITBENCH:-https://proxy.golang.org}" GOFLAGS=-mod=readonly \
+      go build -trimpath -o "$cached.tmp" "$pkg") || die "building $name failed (see the go output above)"
+    mv "$cached.tmp" "$cached"
+  fi
+  ln -sf "$cached" "$BIN/$name"
+}
+
+if [[ -z "${MONGO_URL:-}" ]] && { ! command -v mongod >/dev/null || [[ "${SPLITBENCH_BUILD_FERRETDB:-}" == 1 ]]; }; then
+  go_build ferretdb "$ROOT/tools/ferretdb" .
+fi
+
+if command -v k6 >/dev/null && k6 version 2>/dev/null | grep -q '^k6 v2\.'; then
+  log "using $(command -v k6) ($(k6 version | head -1))"
+else
+  go_build k6 "$ROOT/tools/k6" go.k6.io/k6/v2
+fi
+
+log "tools ready in $BIN"

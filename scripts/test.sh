@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# `npm test`: installs what the tests need, then type-checks, lints and runs every tap test against
+# real Redis, a real MongoDB-wire server, real gRPC and real HTTP. Ends with "N passed, N failed".
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+log() { printf '\n== %s\n' "$*"; }
+
+passed=0
+failed=0
+check() { # name, command...
+  local name="$1"; shift
+  log "$name"
+  if "$@"; then passed=$((passed + 1)); echo "ok: $name"; else failed=$((failed + 1)); echo "FAILED: $name"; fi
+}
+
+# npm packages: reinstall when package-lock.json changed since the last install.
+stamp="node_modules/.splitbench-lock-sha"
+want=$(sha256sum package-lock.json | cut -c1-64)
+if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
+  log "npm ci"
+  npm ci --no-audit --no-fund || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
+  echo "$want" > "$stamp"
+fi
+# tap compiles its plugin list (we swap @tapjs/typescript for @tapjs/tsx) into node_modules.
+npx tap build >/dev/null
+
+log "tools"
+bash scripts/install-tools.sh || { echo "installing tools failed"; echo "0 passed, 1 failed"; exit 1; }
+
+check "typecheck (tsc)" npx tsc -p tsconfig.json
+if [[ -f loadtest/tsconfig.json ]]; then check "typecheck k6 scripts (tsc, @types/k6)" npx tsc -p loadtest/tsconfig.json; fi
+check "lint (eslint)" npx eslint .
+
+log "tap"
+tap_out=$(mktemp)
+npx tap "$@" 2>&1 | tee "$tap_out"
+tap_rc=${PIPESTATUS[0]}
+# tap's closing summary line: "# { total: N, pass: N, fail: N, ... }"
+summary=$(grep -E '^# \{ total: ' "$tap_out" | tail -1)
+tap_pass=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"$summary")
+tap_fail=$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"$summary")
+rm -f "$tap_out"
+passed=$((passed + ${tap_pass:-0}))
+failed=$((failed + ${tap_fail:-0}))
+if [[ $tap_rc -ne 0 && ${tap_fail:-0} -eq 0 ]]; then failed=$((failed + 1)); echo "tap exited $tap_rc"; fi
+if [[ -z "$summary" ]]; then failed=$((failed + 1)); echo "tap printed no summary"; fi
+
+echo
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
