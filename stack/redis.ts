@@ -1,0 +1,56 @@
+/** A real redis-server on a loopback port, without persistence: what the tests and the local stack use. */
+import { startProcess, waitUntil, type ManagedProcess } from './process.js';
+import { freePort } from './ports.js';
+import { requireBinary } from './tools.js';
+import net from 'node:net';
+
+export interface RedisServer {
+  url: string;
+  port: number;
+  proc: ManagedProcess;
+  stop(): Promise<void>;
+  /** Starts it again on the same port (after stop), for outage tests. */
+  restart(): Promise<void>;
+}
+
+function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    socket.setTimeout(500, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (d) => {
+      socket.destroy();
+      resolve(d.toString().startsWith('+PONG'));
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export async function startRedis(opts: { port?: number; logFile?: string } = {}): Promise<RedisServer> {
+  const bin = requireBinary('redis-server', "install Debian's redis-server (npm run tools does: apt-get install redis-server)");
+  const port = opts.port ?? (await freePort());
+  const launch = async (): Promise<ManagedProcess> => {
+    const proc = startProcess({
+      name: 'redis',
+      command: bin,
+      // No RDB/AOF: a benchmark's aggregates are rebuilt from each run; persistence would skew latency.
+      args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--protected-mode', 'yes'],
+      logFile: opts.logFile,
+    });
+    await waitUntil(proc, () => ping(port), 10_000, `answering PING on port ${port}`);
+    return proc;
+  };
+  const server: RedisServer = {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    proc: await launch(),
+    stop: () => server.proc.stop(5000),
+    restart: async () => {
+      server.proc = await launch();
+    },
+  };
+  return server;
+}

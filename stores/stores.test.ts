@@ -1,0 +1,82 @@
+// The stores against the real servers: Debian's redis-server and a MongoDB-wire server
+// (MONGO_URL, mongod, or the FerretDB build in .tools/bin).
+import t from 'tap';
+import { createClient } from 'redis';
+import { REDIS_KEYS } from '../contract/stores.js';
+import { ConflictError, UnavailableError } from '../service-kit/errors.js';
+import { startMongo } from '../stack/mongo.js';
+import { startRedis } from '../stack/redis.js';
+import { MongoGradeStore } from './mongo-grades.js';
+import { RedisAggregates } from './redis-aggregates.js';
+
+const grade = { curso: 'SO1', facultad: 'Ingenieria', carrera: 'Sistemas', region: 'NORTE', nota: 75 };
+
+t.test('MongoGradeStore stores once per id and answers replays with the original result', async (t) => {
+  const mongo = await startMongo();
+  t.teardown(() => mongo.stop());
+  const store = new MongoGradeStore({ url: mongo.url, dbName: `t_${process.pid}_a`, timeoutMs: 2000 });
+  t.teardown(() => store.close());
+
+  await store.ping();
+  const first = await store.save({ id: 'rec-1', runId: 'run-a', grade, instance: 'i1' }, 'grpc', new Date('2026-01-01T00:00:00Z'));
+  t.same(first, { id: 'rec-1', route: 'grpc', receivedAt: '2026-01-01T00:00:00.000Z', replayed: false });
+
+  const again = await store.save({ id: 'rec-1', runId: 'run-a', grade, instance: 'i2' }, 'redis');
+  t.same(again, { ...first, replayed: true }, 'a replay returns the first route and time');
+  t.equal(await store.collection.countDocuments({ _id: 'rec-1' }), 1);
+
+  await t.rejects(store.save({ id: 'rec-1', runId: 'run-a', grade: { ...grade, nota: 10 }, instance: 'i1' }, 'grpc'), ConflictError);
+  const doc = await store.collection.findOne({ _id: 'rec-1' });
+  t.equal(doc?.nota, 75);
+  t.equal(doc?.runId, 'run-a');
+});
+
+t.test('MongoGradeStore turns a dead server into UnavailableError, and recovers', async (t) => {
+  const mongo = await startMongo({ ownServer: true });
+  t.teardown(() => mongo.stop());
+  const store = new MongoGradeStore({ url: mongo.url, dbName: `t_${process.pid}_b`, timeoutMs: 1000 });
+  t.teardown(() => store.close());
+  await store.save({ id: 'a', runId: 'r', grade, instance: 'i' }, 'grpc');
+  await mongo.stop();
+  await t.rejects(store.save({ id: 'b', runId: 'r', grade, instance: 'i' }, 'grpc'), UnavailableError);
+  await t.rejects(store.ping(), UnavailableError);
+  await mongo.restart();
+  const ok = await store.save({ id: 'b', runId: 'r', grade, instance: 'i' }, 'grpc');
+  t.equal(ok.replayed, false, 'the write lands after the server is back');
+});
+
+t.test('RedisAggregates counts each record once, atomically', async (t) => {
+  const redis = await startRedis();
+  t.teardown(() => redis.stop());
+  const agg = new RedisAggregates({ url: redis.url, timeoutMs: 1000 });
+  t.teardown(() => agg.close());
+  const reader = createClient({ url: redis.url });
+  reader.on('error', () => {}); // it sees the outage below too
+  await reader.connect();
+  t.teardown(() => (reader.isOpen ? reader.close() : reader.destroy()));
+
+  const rec = (id: string, g: typeof grade | Omit<typeof grade, 'nota'>) => ({ id, runId: 'run-1', route: 'redis', receivedAt: new Date().toISOString(), grade: g });
+  await agg.ping();
+  t.equal(await agg.apply(rec('x1', grade)), true);
+  t.equal(await agg.apply(rec('x1', grade)), false, 'the same id is not counted twice');
+  t.equal(await agg.apply(rec('x2', { ...grade, nota: 40 })), true);
+  const { nota: _n, ...ungraded } = grade;
+  t.equal(await agg.apply(rec('x3', ungraded)), true);
+
+  t.same(await reader.hGetAll(REDIS_KEYS.totals), { records: '3', graded: '2', nota_sum: '115', passed: '1', failed: '1' });
+  t.same(await reader.hGetAll(REDIS_KEYS.countBy.curso), { SO1: '3' });
+  t.same(await reader.hGetAll(REDIS_KEYS.countBy.region), { NORTE: '3' });
+  t.same(await reader.hGetAll(REDIS_KEYS.notaSumByCurso), { SO1: '115' });
+  t.same(await reader.hGetAll(REDIS_KEYS.gradedByCurso), { SO1: '2' });
+  t.same(await reader.hGetAll(REDIS_KEYS.passedByCurso), { SO1: '1' });
+  t.same(await reader.hGetAll(REDIS_KEYS.failedByCurso), { SO1: '1' });
+  t.same(await reader.hGetAll(REDIS_KEYS.runs), { 'run-1': '3' });
+  t.equal(await reader.xLen(REDIS_KEYS.recent), 3);
+
+  await redis.stop();
+  await t.rejects(agg.apply(rec('x4', grade)), UnavailableError, 'a dead Redis fails fast');
+  await redis.restart();
+  // node-redis reconnects with backoff; wait for it rather than sleeping a fixed time.
+  for (let i = 0; i < 50 && !(await agg.ping().then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+  t.equal(await agg.apply(rec('x4', grade)), true, 'counts again once Redis is back');
+});
