@@ -1,0 +1,179 @@
+/**
+ * The in-cluster load: k8s/loadtest/{job,operator} built offline (from a copy holding stand-in k6
+ * scripts, so the manifests are checked whatever state loadtest/ is in), rendered per run, and the
+ * wiring between the scripts, the data pool and the mounts checked.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import { parse } from 'yaml';
+import { RUN_ID_PATTERN } from '../contract/http.js';
+import { copyToTemp, find, kustomize, one, REPO_ROOT, type K8sObject } from './lib/kustomize.js';
+import { validateObject } from './lib/schemas.js';
+import { onlyContainer, podTemplate, quantity, type Container } from './lib/workloads.js';
+import { defaultRunId, renderRun, runObjectName, toYaml, RenderError, type Mode } from './loadtest/render.js';
+
+const NAMESPACE = 'splitbench';
+const K6_IMAGE = /^grafana\/k6:(\d+)\.\d+\.\d+$/;
+const generator = parse(readFileSync(path.join(REPO_ROOT, 'k8s', 'loadtest', 'scripts', 'kustomization.yaml'), 'utf8')) as {
+  configMapGenerator: { name: string; files: string[] }[];
+};
+const scriptFiles = generator.configMapGenerator.find((g) => g.name === 'k6-scripts')?.files ?? [];
+const dataFiles = generator.configMapGenerator.find((g) => g.name === 'k6-data')?.files ?? [];
+
+/** Builds k8s/loadtest/<mode> from a copy with stand-ins for every file the generators read. */
+function buildWithStandIns(mode: Mode): K8sObject[] {
+  const tmp = copyToTemp(['k8s']);
+  try {
+    for (const rel of [...scriptFiles, ...dataFiles]) {
+      const file = path.resolve(tmp.root, 'k8s', 'loadtest', 'scripts', rel);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, rel.endsWith('.json') ? '[]\n' : `// stand-in for ${path.basename(rel)}\nexport default function () {}\n`);
+    }
+    return kustomize(path.join(tmp.root, 'k8s', 'loadtest', mode), { loadRestrictorNone: true });
+  } finally {
+    tmp.remove();
+  }
+}
+
+const job = buildWithStandIns('job');
+const operator = buildWithStandIns('operator');
+
+function configMapKeys(objects: K8sObject[], name: string): string[] {
+  return Object.keys((one(objects, 'ConfigMap', name) as { data?: Record<string, string> }).data ?? {}).sort();
+}
+
+t.test('the generators read the scripts from loadtest/ and the pool from data/', async (t) => {
+  t.same(scriptFiles.map((f) => path.relative('../../..', f)), ['loadtest/main.ts', 'loadtest/profiles.ts'], 'k6-scripts: loadtest/main.ts and loadtest/profiles.ts');
+  t.same(dataFiles.map((f) => path.relative('../../..', f)), ['data/pool.json'], 'k6-data: data/pool.json (made by npm run gen)');
+});
+
+t.test('every loadtest/*.ts the scripts may import is in the ConfigMap', async (t) => {
+  const dir = path.join(REPO_ROOT, 'loadtest');
+  if (!existsSync(path.join(dir, 'main.ts'))) {
+    t.pass('loadtest/main.ts is not written yet (the k6 scripts are another issue); the list above names what the Job expects', { skip: true });
+    return;
+  }
+  const onDisk = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts')).sort();
+  t.same(scriptFiles.map((f) => path.basename(f)).sort(), onDisk, 'k8s/loadtest/scripts/kustomization.yaml lists every loadtest/*.ts (a ConfigMap is flat: list new files there)');
+});
+
+t.test('both builds validate and share the same ConfigMaps', async (t) => {
+  for (const o of [...job, ...operator]) {
+    t.doesNotThrow(() => validateObject(o), `${o.kind} ${o.metadata.name}`);
+    t.equal(o.metadata.namespace, NAMESPACE, `${o.kind} ${o.metadata.name} in ${NAMESPACE}`);
+  }
+  t.same(find(job, 'ConfigMap').map((c) => c.metadata.name).sort(), find(operator, 'ConfigMap').map((c) => c.metadata.name).sort());
+  t.same(configMapKeys(job, find(job, 'ConfigMap').find((c) => c.metadata.name.startsWith('k6-scripts-'))?.metadata.name ?? ''), ['main.ts', 'profiles.ts']);
+});
+
+t.test('the Job: outside the mesh, pinned k6 v2, scripts and pool mounted where relative paths find them', async (t) => {
+  const j = one(job, 'Job', 'k6');
+  const spec = j.spec as { backoffLimit: number; template: unknown };
+  t.equal(spec.backoffLimit, 0, 'never retried: a retry would send the writes twice');
+  const tpl = podTemplate(j);
+  t.equal(tpl.metadata?.annotations?.['linkerd.io/inject'], 'disabled', 'not meshed: a meshed Job never completes');
+  const c = onlyContainer(j);
+  const major = Number(K6_IMAGE.exec(c.image)?.[1]);
+  t.ok(major >= 2, `${c.image}: grafana/k6 with a full version, v2 or later (runs .ts natively)`);
+  t.same(c.args?.slice(0, 1), ['run']);
+  const script = c.args?.[1] ?? '';
+  const mounts = new Map((c.volumeMounts ?? []).map((m) => [m.mountPath, m.name]));
+  const volumes = new Map((tpl.spec.volumes ?? []).map((v) => [v.name, v.configMap?.name]));
+  const scriptsCm = volumes.get(mounts.get(path.dirname(script)) ?? '');
+  t.ok(scriptsCm?.startsWith('k6-scripts-'), `the script folder ${path.dirname(script)} is the k6-scripts ConfigMap (hashed name ${scriptsCm})`);
+  t.ok(configMapKeys(job, scriptsCm ?? '').includes(path.basename(script)), `${script} is a key of that ConfigMap`);
+  // loadtest/main.ts opens ../data/pool.json relative to itself, as in the repository layout.
+  const dataDir = path.posix.join(path.dirname(script), '..', 'data');
+  const dataCm = volumes.get(mounts.get(dataDir) ?? '');
+  t.ok(dataCm?.startsWith('k6-data-'), `${dataDir} is the k6-data ConfigMap`);
+  t.ok(configMapKeys(job, dataCm ?? '').includes('pool.json'), `${dataDir}/pool.json exists`);
+  const env = new Map((c.env ?? []).map((e) => [e.name, e.value]));
+  for (const name of ['BASE_URL', 'SCENARIO', 'RUN_ID']) t.ok(env.has(name), `env ${name}`);
+  t.notOk(env.has('K6_VUS') || env.has('K6_ITERATIONS'), 'no K6_VUS / K6_ITERATIONS (they replace the scenarios)');
+  t.match(env.get('BASE_URL'), /^http:\/\/ingress-nginx-controller\.ingress-nginx\.svc\.cluster\.local$/, 'default target: the ingress-nginx controller');
+  t.ok(c.resources?.requests?.cpu && quantity(c.resources.requests.cpu) >= 1, 'k6 gets at least one CPU, so the load generator is not the bottleneck');
+});
+
+t.test('the TestRun: parallelism, same mounts for initializer and runners, all outside the mesh', async (t) => {
+  const tr = one<K8sObject & { spec: Record<string, unknown> }>(operator, 'TestRun', 'k6');
+  t.equal(tr.apiVersion, 'k6.io/v1alpha1');
+  const spec = tr.spec as {
+    parallelism: number;
+    script: { configMap: { name: string; file: string } };
+    arguments?: string;
+    runner: PodLike;
+    initializer: PodLike;
+    starter: PodLike;
+  };
+  type PodLike = {
+    image?: string;
+    metadata?: { annotations?: Record<string, string> };
+    env?: { name: string; value?: string }[];
+    volumes?: { name: string; configMap?: { name: string } }[];
+    volumeMounts?: { name: string; mountPath: string }[];
+    resources?: Container['resources'];
+    securityContext?: { runAsNonRoot?: boolean };
+    containerSecurityContext?: { allowPrivilegeEscalation?: boolean; capabilities?: { drop?: string[] } };
+  };
+  t.ok(Number.isInteger(spec.parallelism) && spec.parallelism >= 2, 'parallelism >= 2 (the reason to use the operator)');
+  t.ok(spec.script.configMap.name.startsWith('k6-scripts-'), 'script ConfigMap name follows the generated hash (kustomizeconfig.yaml)');
+  t.ok(configMapKeys(operator, spec.script.configMap.name).includes(spec.script.configMap.file), `${spec.script.configMap.file} is a key of it`);
+  for (const [role, pod] of Object.entries({ runner: spec.runner, initializer: spec.initializer, starter: spec.starter })) {
+    t.equal(pod.metadata?.annotations?.['linkerd.io/inject'], 'disabled', `${role}: outside the mesh`);
+    t.equal(pod.securityContext?.runAsNonRoot, true, `${role}: runAsNonRoot`);
+    t.ok(pod.containerSecurityContext?.capabilities?.drop?.includes('ALL'), `${role}: drops ALL capabilities`);
+    for (const r of ['cpu', 'memory']) t.ok(pod.resources?.requests?.[r] && pod.resources.limits?.[r], `${role}: ${r} request and limit`);
+  }
+  for (const [role, pod] of Object.entries({ runner: spec.runner, initializer: spec.initializer })) {
+    t.match(pod.image, K6_IMAGE, `${role}: pinned grafana/k6`);
+    // The operator mounts the script ConfigMap at /test; ../data from there is /data.
+    const dataVolume = pod.volumeMounts?.find((m) => m.mountPath === '/data')?.name;
+    const cm = pod.volumes?.find((v) => v.name === dataVolume)?.configMap?.name ?? '';
+    t.ok(cm.startsWith('k6-data-') && configMapKeys(operator, cm).includes('pool.json'), `${role}: /data/pool.json from k6-data (${cm})`);
+    const env = new Map((pod.env ?? []).map((e) => [e.name, e.value]));
+    for (const name of ['BASE_URL', 'SCENARIO', 'RUN_ID']) t.ok(env.has(name), `${role}: env ${name}`);
+    t.notOk(env.has('K6_VUS'), `${role}: no K6_VUS`);
+  }
+});
+
+t.test('rendering a run: unique name, run id in env and labels, nothing else changed', async (t) => {
+  const a = renderRun(job, { mode: 'job', runId: '20260815-143005', baseUrl: 'http://gw.example:80', scenario: 'stress' });
+  const b = renderRun(job, { mode: 'job', runId: '20260815-143006' });
+  const ja = one(a, 'Job', 'k6-20260815-143005');
+  one(b, 'Job', 'k6-20260815-143006');
+  t.equal(find(a, 'Job', 'k6').length, 0, 'the template name is gone');
+  t.equal(ja.metadata.labels?.['splitbench.io/run-id'], '20260815-143005');
+  t.equal(podTemplate(ja).metadata?.labels?.['splitbench.io/run-id'], '20260815-143005', 'pods carry the run id label too');
+  const env = new Map((onlyContainer(ja).env ?? []).map((e) => [e.name, e.value]));
+  t.same([env.get('RUN_ID'), env.get('BASE_URL'), env.get('SCENARIO')], ['20260815-143005', 'http://gw.example:80', 'stress']);
+  t.equal(new Map((onlyContainer(one(b, 'Job', 'k6-20260815-143006')).env ?? []).map((e) => [e.name, e.value])).get('SCENARIO'), 'average', 'unset options keep the manifest defaults');
+  t.same(find(a, 'ConfigMap'), find(job, 'ConfigMap'), 'ConfigMaps unchanged');
+  t.equal(find(job, 'Job', 'k6').length, 1, 'the input is not mutated');
+  for (const o of a) t.doesNotThrow(() => validateObject(o), `rendered ${o.kind} ${o.metadata.name} still validates`);
+  t.match(toYaml(a), /name: k6-20260815-143005/);
+
+  const tr = renderRun(operator, { mode: 'operator', runId: 'smoke.1', parallelism: 4 });
+  const run = one<K8sObject & { spec: { parallelism: number; arguments: string; runner: { env: { name: string; value: string }[] }; initializer: { env: { name: string; value: string }[] } } }>(tr, 'TestRun', 'k6-smoke-1');
+  t.equal(run.spec.parallelism, 4);
+  t.equal(run.spec.arguments, '--tag testid=smoke.1');
+  t.equal(run.spec.runner.env.find((e) => e.name === 'RUN_ID')?.value, 'smoke.1');
+  t.equal(run.spec.initializer.env.find((e) => e.name === 'RUN_ID')?.value, 'smoke.1');
+
+  t.throws(() => renderRun(job, { mode: 'job', runId: 'has space' }), RenderError, 'a run id outside the contract pattern');
+  t.throws(() => renderRun(job, { mode: 'job', runId: 'ok', baseUrl: 'ingress:80' }), /http:\/\//, 'a base URL without scheme');
+  t.throws(() => renderRun(operator, { mode: 'operator', runId: 'ok', parallelism: 0 }), /parallelism/);
+  t.throws(() => renderRun(job, { mode: 'operator', runId: 'ok' }), /expected one TestRun/);
+  const withVus = structuredClone(job);
+  onlyContainer(one(withVus, 'Job', 'k6')).env?.push({ name: 'K6_VUS', value: '10' });
+  t.throws(() => renderRun(withVus, { mode: 'job', runId: 'ok' }), /K6_VUS/, 'K6_VUS in the manifest is refused');
+});
+
+t.test('run ids and object names', async (t) => {
+  const id = defaultRunId(new Date('2026-08-15T14:30:05.123Z'));
+  t.equal(id, '20260815-143005');
+  t.match(id, RUN_ID_PATTERN, 'the default run id fits the contract pattern');
+  t.equal(runObjectName('Run_2026.08'), 'k6-run-2026-08');
+  const long = runObjectName('a'.repeat(64));
+  t.ok(long.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(long), 'names are DNS-1123 labels of at most 63 characters');
+});
