@@ -3,6 +3,7 @@
  * scripts, so the manifests are checked whatever state loadtest/ is in), rendered per run, and the
  * wiring between the scripts, the data pool and the mounts checked.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
@@ -176,4 +177,16 @@ t.test('run ids and object names', async (t) => {
   t.equal(runObjectName('Run_2026.08'), 'k6-run-2026-08');
   const long = runObjectName('a'.repeat(64));
   t.ok(long.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(long), 'names are DNS-1123 labels of at most 63 characters');
+});
+
+t.test('scripts/k8s-loadtest.sh: valid bash, same default target as the manifests, never K6_VUS', async (t) => {
+  const file = path.join(REPO_ROOT, 'scripts', 'k8s-loadtest.sh');
+  const syntax = spawnSync('bash', ['-n', file], { encoding: 'utf8' });
+  t.equal(syntax.status, 0, `bash -n ${syntax.stderr}`);
+  const text = readFileSync(file, 'utf8');
+  const jobBaseUrl = (onlyContainer(one(job, 'Job', 'k6')).env ?? []).find((e) => e.name === 'BASE_URL')?.value ?? '';
+  t.ok(jobBaseUrl !== '' && text.includes(`nginx) BASE_URL="${jobBaseUrl}"`), 'INGRESS=nginx targets the URL the Job defaults to');
+  t.notMatch(text, /K6_VUS=|K6_ITERATIONS=/, 'never sets K6_VUS or K6_ITERATIONS');
+  t.match(text, /kubectl apply --server-side/, 'applies server-side (large ConfigMaps exceed the client-side annotation limit)');
+  t.match(text, /gateway\.envoyproxy\.io\/owning-gateway-name=splitbench/, 'INGRESS=gateway finds the Envoy Service of Gateway splitbench');
 });

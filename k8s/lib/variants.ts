@@ -51,7 +51,7 @@ export function entryFor(variant: Variant, text: string = readFileSync(ENTRY_FIL
 
 /** Builds a variant of the entry point from a temporary copy of k8s/ and linkerd/. */
 export function buildVariant(variant: Variant): K8sObject[] {
-  const tmp = copyToTemp(['k8s', 'linkerd', 'contract']);
+  const tmp = copyToTemp(['k8s', 'linkerd']);
   try {
     writeFileSync(path.join(tmp.root, 'linkerd', 'kustomization.yaml'), entryFor(variant).text);
     return kustomize(path.join(tmp.root, 'linkerd'));

@@ -140,7 +140,10 @@ function main(argv: string[]): void {
   process.stdout.write(toYaml(buildRun(options)));
 }
 
-if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+// Run as a command, not when imported, and not when `npx tap k8s` runs every file of the folder
+// (tap sets TAP_CHILD_ID in its children; rendering without the k6 scripts there would only fail).
+const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
+if (invokedDirectly && process.env.TAP_CHILD_ID === undefined) {
   try {
     main(process.argv.slice(2));
   } catch (err) {
