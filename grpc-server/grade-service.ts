@@ -1,0 +1,68 @@
+/** grades.v1.GradeService: validates each record again (never trust the network) and stores it in MongoDB. */
+import * as grpc from '@grpc/grpc-js';
+import { GRADE_FIELDS, validateGrade } from '../contract/grade.js';
+import type { GradeServiceHandlers } from '../proto/generated/grades/v1/GradeService.js';
+import type { Grade__Output } from '../proto/generated/grades/v1/Grade.js';
+import { ConflictError, UnavailableError } from '../service-kit/errors.js';
+import type { Logger } from '../service-kit/logger.js';
+import type { ServiceMetrics } from '../service-kit/metrics.js';
+import type { MongoGradeStore } from '../stores/mongo-grades.js';
+
+export const ROUTE = 'grpc' as const;
+
+/** Proto3 `optional` fields arrive absent or as values; synthetic oneof markers (`_nota`) are dropped. */
+export function gradeFromMessage(msg: Grade__Output | null | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!msg) return out;
+  for (const field of GRADE_FIELDS) {
+    const value = (msg as unknown as Record<string, unknown>)[field];
+    if (value !== undefined && value !== null) out[field] = value;
+  }
+  return out;
+}
+
+const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+const RUN_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function createGradeService(store: MongoGradeStore, metrics: ServiceMetrics, logger: Logger): GradeServiceHandlers {
+  return {
+    SubmitGrade: (call, callback) => {
+      const start = process.hrtime.bigint();
+      const done = (code: grpc.status, err: grpc.ServiceError | Partial<grpc.StatusObject> | null, value?: Parameters<typeof callback>[1]): void => {
+        metrics.grpcServerDuration.observe({ method: 'SubmitGrade', code: grpc.status[code] }, Number(process.hrtime.bigint() - start) / 1e9);
+        callback(err, value);
+      };
+      const req = call.request;
+      const problems: string[] = [];
+      if (!ID_PATTERN.test(req.id ?? '')) problems.push('id: must match ' + String(ID_PATTERN));
+      if (!RUN_ID_PATTERN.test(req.run_id ?? '')) problems.push('run_id: must match ' + String(RUN_ID_PATTERN));
+      const result = validateGrade(gradeFromMessage(req.grade));
+      if (!result.ok) problems.push(...result.errors.map((e) => `grade.${e.field}: ${e.message}`));
+      if (problems.length > 0 || !result.ok) {
+        metrics.records.inc({ outcome: 'invalid' });
+        done(grpc.status.INVALID_ARGUMENT, { code: grpc.status.INVALID_ARGUMENT, details: problems.join('; ') });
+        return;
+      }
+      store
+        .save({ id: req.id ?? '', runId: req.run_id ?? '', grade: result.grade, instance: req.instance ?? '' }, ROUTE)
+        .then((saved) => {
+          metrics.records.inc({ outcome: saved.replayed ? 'replayed' : 'created' });
+          done(grpc.status.OK, null, { id: saved.id, received_at: saved.receivedAt, route: saved.route, replayed: saved.replayed });
+        })
+        .catch((err: unknown) => {
+          if (err instanceof ConflictError) {
+            metrics.records.inc({ outcome: 'conflict' });
+            done(grpc.status.ALREADY_EXISTS, { code: grpc.status.ALREADY_EXISTS, details: err.message });
+          } else if (err instanceof UnavailableError) {
+            metrics.records.inc({ outcome: 'unavailable' });
+            logger.warn('store unavailable', { id: req.id, err });
+            done(grpc.status.UNAVAILABLE, { code: grpc.status.UNAVAILABLE, details: err.message });
+          } else {
+            metrics.records.inc({ outcome: 'error' });
+            logger.error('store failed', { id: req.id, err });
+            done(grpc.status.INTERNAL, { code: grpc.status.INTERNAL, details: 'internal error; the record was not stored' });
+          }
+        });
+    },
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * grpc-server: the gRPC end of route A. Builds the gRPC server (GradeService + health) and an HTTP side
+ * server (/healthz, /readyz, /metrics) without binding; main.ts binds them.
+ */
+import http from 'node:http';
+import * as grpc from '@grpc/grpc-js';
+import { HEALTHZ_PATH, METRICS_PATH, READYZ_PATH } from '../contract/http.js';
+import { loadProtos } from '../proto/load.js';
+import type { Logger } from '../service-kit/logger.js';
+import { createMetrics } from '../service-kit/metrics.js';
+import { MongoGradeStore } from '../stores/mongo-grades.js';
+import type { GrpcServerConfig } from './config.js';
+import { createGradeService, ROUTE } from './grade-service.js';
+import { HealthService } from './health.js';
+
+export const GRADE_SERVICE_NAME = 'grades.v1.GradeService';
+/** How often readiness re-pings MongoDB. */
+const HEALTH_INTERVAL_MS = 1000;
+
+export function createGrpcServer(config: GrpcServerConfig, logger: Logger) {
+  const metrics = createMetrics({ service: 'grpc-server', route: ROUTE, instance: config.instanceId });
+  const store = new MongoGradeStore({
+    url: config.mongoUrl,
+    dbName: config.mongoDb,
+    timeoutMs: config.mongoTimeoutMs,
+    observe: metrics.observeStore('mongodb'),
+  });
+  const health = new HealthService([GRADE_SERVICE_NAME]);
+  const protos = loadProtos();
+  const server = new grpc.Server({ 'grpc.keepalive_permit_without_calls': 1 });
+  server.addService(protos.grades.grades.v1.GradeService.service, createGradeService(store, metrics, logger));
+  server.addService(protos.health.grpc.health.v1.Health.service, health.handlers());
+
+  let draining = false;
+  let lastProblem = '';
+  const checkStore = async (): Promise<void> => {
+    if (draining) return;
+    try {
+      await store.ping();
+      health.setAll('SERVING');
+      if (lastProblem) logger.info('mongodb reachable again');
+      lastProblem = '';
+    } catch (err) {
+      health.setAll('NOT_SERVING');
+      const message = (err as Error).message;
+      if (message !== lastProblem) logger.warn('mongodb unreachable; health NOT_SERVING', { err });
+      lastProblem = message;
+    }
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const loop = (): void => {
+    void checkStore().finally(() => {
+      if (!draining) timer = setTimeout(loop, HEALTH_INTERVAL_MS);
+    });
+  };
+
+  const httpServer = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const json = (status: number, body: unknown): void => {
+      res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+    };
+    if (req.method !== 'GET') return json(405, { error: 'method_not_allowed', message: 'use GET' });
+    if (path === HEALTHZ_PATH) return json(200, { status: 'ok' });
+    if (path === READYZ_PATH) {
+      if (draining) return json(503, { status: 'draining' });
+      return health.get() === 'SERVING' ? json(200, { status: 'ready' }) : json(503, { status: 'not ready', problems: [lastProblem || 'mongodb not checked yet'] });
+    }
+    if (path === METRICS_PATH) {
+      metrics.registry
+        .metrics()
+        .then((text) => res.writeHead(200, { 'Content-Type': metrics.registry.contentType }).end(text))
+        .catch(() => json(500, { error: 'internal', message: 'metrics failed' }));
+      return;
+    }
+    return json(404, { error: 'not_found', message: `no route for ${path}` });
+  });
+
+  return {
+    server,
+    httpServer,
+    health,
+    metrics,
+    /** Starts the readiness loop (first ping at once). */
+    startHealthChecks: loop,
+    startDraining: (): void => {
+      draining = true;
+      clearTimeout(timer);
+      health.setAll('NOT_SERVING');
+    },
+    /** Lets in-flight calls finish, then forces the rest after graceMs. */
+    stopGrpc: (graceMs: number): Promise<void> =>
+      new Promise<void>((resolve) => {
+        health.endWatches();
+        const force = setTimeout(() => {
+          logger.warn('grace period over; forcing gRPC shutdown');
+          server.forceShutdown();
+          resolve();
+        }, graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
+    closeResources: () => store.close(),
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Route B: each record goes to MongoDB (the system of record, idempotent on id) and then into the
+ * Redis aggregates (once per id). Mongo first: a record counted in Redis is always stored. If Redis
+ * fails after Mongo, the client gets 503 and its retry with the same Idempotency-Key finds the
+ * stored record and completes the count; nothing is counted twice.
+ */
+import http from 'node:http';
+import type { WriteRequest, WriteResult } from '../contract/record.js';
+import type { Logger } from '../service-kit/logger.js';
+import { createMetrics } from '../service-kit/metrics.js';
+import { createRestApp } from '../service-kit/rest-app.js';
+import { MongoGradeStore } from '../stores/mongo-grades.js';
+import { RedisAggregates } from '../stores/redis-aggregates.js';
+import type { RedisWriterConfig } from './config.js';
+
+export const ROUTE = 'redis' as const;
+
+export function createRedisWriter(config: RedisWriterConfig, logger: Logger) {
+  const metrics = createMetrics({ service: 'redis-writer', route: ROUTE, instance: config.instanceId });
+  const mongo = new MongoGradeStore({
+    url: config.mongoUrl,
+    dbName: config.mongoDb,
+    timeoutMs: config.mongoTimeoutMs,
+    observe: metrics.observeStore('mongodb'),
+  });
+  let lastRedisError = '';
+  const redis = new RedisAggregates({
+    url: config.redisUrl,
+    timeoutMs: config.mongoTimeoutMs,
+    observe: metrics.observeStore('redis'),
+    onError: (err) => {
+      // node-redis reports every failed reconnect; log each distinct problem once.
+      if (err.message !== lastRedisError) logger.warn('redis connection problem', { err });
+      lastRedisError = err.message;
+    },
+  });
+
+  const write = async (req: WriteRequest): Promise<WriteResult> => {
+    const stored = await mongo.save(req, ROUTE);
+    // A replay of a record first stored by route A is not route B's to count.
+    if (stored.route === ROUTE) {
+      await redis.apply({ id: stored.id, runId: req.runId, route: ROUTE, receivedAt: stored.receivedAt, grade: req.grade });
+    }
+    return stored;
+  };
+
+  const ready = async (): Promise<string[]> => {
+    const checks = await Promise.allSettled([mongo.ping(), redis.ping()]);
+    return checks.flatMap((c) => (c.status === 'rejected' ? [String((c.reason as Error).message)] : []));
+  };
+
+  const rest = createRestApp({ route: ROUTE, instanceId: config.instanceId, logger, metrics, requestTimeoutMs: config.requestTimeoutMs, write, ready });
+  const server = http.createServer(rest.app);
+  // Keep-alive longer than typical proxies' idle timeout, so the proxy closes first (no races on reuse).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = config.requestTimeoutMs + 5_000;
+
+  return {
+    server,
+    metrics,
+    startDraining: rest.startDraining,
+    closeResources: async () => {
+      await Promise.allSettled([mongo.close(), redis.close()]);
+    },
+  };
+}
