@@ -4,7 +4,7 @@
  * wiring between the scripts, the data pool and the mounts checked.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { parse } from 'yaml';
@@ -20,13 +20,14 @@ const generator = parse(readFileSync(path.join(REPO_ROOT, 'k8s', 'loadtest', 'sc
   configMapGenerator: { name: string; files: string[] }[];
 };
 const scriptFiles = generator.configMapGenerator.find((g) => g.name === 'k6-scripts')?.files ?? [];
+const contractFiles = generator.configMapGenerator.find((g) => g.name === 'k6-contract')?.files ?? [];
 const dataFiles = generator.configMapGenerator.find((g) => g.name === 'k6-data')?.files ?? [];
 
 /** Builds k8s/loadtest/<mode> from a copy with stand-ins for every file the generators read. */
 function buildWithStandIns(mode: Mode): K8sObject[] {
   const tmp = copyToTemp(['k8s']);
   try {
-    for (const rel of [...scriptFiles, ...dataFiles]) {
+    for (const rel of [...scriptFiles, ...contractFiles, ...dataFiles]) {
       const file = path.resolve(tmp.root, 'k8s', 'loadtest', 'scripts', rel);
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, rel.endsWith('.json') ? '[]\n' : `// stand-in for ${path.basename(rel)}\nexport default function () {}\n`);
@@ -44,19 +45,58 @@ function configMapKeys(objects: K8sObject[], name: string): string[] {
   return Object.keys((one(objects, 'ConfigMap', name) as { data?: Record<string, string> }).data ?? {}).sort();
 }
 
-t.test('the generators read the scripts from loadtest/ and the pool from data/', async (t) => {
-  t.same(scriptFiles.map((f) => path.relative('../../..', f)), ['loadtest/main.ts', 'loadtest/profiles.ts'], 'k6-scripts: loadtest/main.ts and loadtest/profiles.ts');
-  t.same(dataFiles.map((f) => path.relative('../../..', f)), ['data/pool.json'], 'k6-data: data/pool.json (made by npm run gen)');
+t.test('the generators read the scripts from loadtest/, the contract from contract/, the pool from data/', async (t) => {
+  const rel = (files: string[]): string[] => files.map((f) => path.relative('../../..', f));
+  t.same(rel(scriptFiles), ['loadtest/main.ts', 'loadtest/profiles.ts'], 'k6-scripts');
+  t.same(rel(contractFiles), ['contract/http.ts', 'contract/routes.ts'], 'k6-contract');
+  t.same(rel(dataFiles), ['data/pool.json'], 'k6-data (made by npm run gen)');
 });
 
-t.test('every loadtest/*.ts the scripts may import is in the ConfigMap', async (t) => {
-  const dir = path.join(REPO_ROOT, 'loadtest');
-  if (!existsSync(path.join(dir, 'main.ts'))) {
-    t.pass('loadtest/main.ts is not written yet (the k6 scripts are another issue); the list above names what the Job expects', { skip: true });
+/** Repository-relative files reachable from loadtest/main.ts through relative imports, plus the default data file. */
+function scriptClosure(): string[] {
+  const seen = new Set<string>();
+  const queue = ['loadtest/main.ts'];
+  while (queue.length > 0) {
+    const file = queue.pop() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const text = readFileSync(path.join(REPO_ROOT, file), 'utf8');
+    for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/g)) {
+      queue.push(path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1] as string)));
+    }
+  }
+  const data = /'DATA',\s*'([^']+)'/.exec(readFileSync(path.join(REPO_ROOT, 'loadtest', 'main.ts'), 'utf8'))?.[1];
+  if (data !== undefined) seen.add(path.posix.normalize(path.posix.join('loadtest', data)));
+  return [...seen].sort();
+}
+
+t.test('every file loadtest/main.ts reaches is in a ConfigMap mounted where its relative path points', async (t) => {
+  if (!existsSync(path.join(REPO_ROOT, 'loadtest', 'main.ts'))) {
+    t.pass('loadtest/main.ts is not written yet; the generator lists above name what the Job expects', { skip: true });
     return;
   }
-  const onDisk = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts')).sort();
-  t.same(scriptFiles.map((f) => path.basename(f)).sort(), onDisk, 'k8s/loadtest/scripts/kustomization.yaml lists every loadtest/*.ts (a ConfigMap is flat: list new files there)');
+  const closure = scriptClosure();
+  t.ok(closure.includes('loadtest/profiles.ts') && closure.includes('data/pool.json'), `the walk found the imports and the data file: ${closure.join(', ')}`);
+  const listed = new Map<string, string>();
+  for (const g of generator.configMapGenerator) for (const f of g.files) listed.set(path.relative('../../..', f), g.name);
+  const jobTpl = podTemplate(one(job, 'Job', 'k6'));
+  const jobMounts = onlyContainer(one(job, 'Job', 'k6')).volumeMounts ?? [];
+  const runner = (one(operator, 'TestRun', 'k6').spec as { runner: { volumes: { name: string; configMap?: { name: string } }[]; volumeMounts: { name: string; mountPath: string }[] } }).runner;
+  for (const file of closure) {
+    const generatorName = listed.get(file);
+    t.ok(generatorName, `${file} is listed in k8s/loadtest/scripts/kustomization.yaml`);
+    const dir = path.posix.dirname(file);
+    // Job: the repository root is /scripts. TestRun: loadtest/ is the operator's /test, so the root is /.
+    const jobMount = jobMounts.find((m) => m.mountPath === `/scripts/${dir}`);
+    const jobCm = jobTpl.spec.volumes?.find((v) => v.name === jobMount?.name)?.configMap?.name ?? '';
+    t.ok(generatorName !== undefined && jobCm.startsWith(`${generatorName}-`), `Job: /scripts/${file} comes from ${generatorName}`);
+    if (dir === 'loadtest') continue;
+    const runnerMount = runner.volumeMounts.find((m) => m.mountPath === `/${dir}`);
+    const runnerCm = runner.volumes.find((v) => v.name === runnerMount?.name)?.configMap?.name ?? '';
+    t.ok(generatorName !== undefined && runnerCm.startsWith(`${generatorName}-`), `TestRun: /${file} comes from ${generatorName}`);
+  }
+  const onDisk = readdirSync(path.join(REPO_ROOT, 'loadtest')).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts')).sort();
+  t.same(scriptFiles.map((f) => path.basename(f)).sort(), onDisk, 'k6-scripts holds every loadtest/*.ts module');
 });
 
 t.test('both builds validate and share the same ConfigMaps', async (t) => {
@@ -93,6 +133,11 @@ t.test('the Job: outside the mesh, pinned k6 v2, scripts and pool mounted where 
   for (const name of ['BASE_URL', 'SCENARIO', 'RUN_ID']) t.ok(env.has(name), `env ${name}`);
   t.notOk(env.has('K6_VUS') || env.has('K6_ITERATIONS'), 'no K6_VUS / K6_ITERATIONS (they replace the scenarios)');
   t.match(env.get('BASE_URL'), /^http:\/\/ingress-nginx-controller\.ingress-nginx\.svc\.cluster\.local$/, 'default target: the ingress-nginx controller');
+  const profiles = path.join(REPO_ROOT, 'loadtest', 'profiles.ts');
+  if (existsSync(profiles)) {
+    const names = /PROFILE_NAMES\s*=\s*\[([^\]]*)\]/.exec(readFileSync(profiles, 'utf8'))?.[1] ?? '';
+    t.ok(names.includes(`'${env.get('SCENARIO')}'`), `default SCENARIO ${env.get('SCENARIO')} is one of loadtest/profiles.ts PROFILE_NAMES (${names})`);
+  }
   t.ok(c.resources?.requests?.cpu && quantity(c.resources.requests.cpu) >= 1, 'k6 gets at least one CPU, so the load generator is not the bottleneck');
 });
 
@@ -148,7 +193,7 @@ t.test('rendering a run: unique name, run id in env and labels, nothing else cha
   t.equal(podTemplate(ja).metadata?.labels?.['splitbench.io/run-id'], '20260815-143005', 'pods carry the run id label too');
   const env = new Map((onlyContainer(ja).env ?? []).map((e) => [e.name, e.value]));
   t.same([env.get('RUN_ID'), env.get('BASE_URL'), env.get('SCENARIO')], ['20260815-143005', 'http://gw.example:80', 'stress']);
-  t.equal(new Map((onlyContainer(one(b, 'Job', 'k6-20260815-143006')).env ?? []).map((e) => [e.name, e.value])).get('SCENARIO'), 'average', 'unset options keep the manifest defaults');
+  t.equal(new Map((onlyContainer(one(b, 'Job', 'k6-20260815-143006')).env ?? []).map((e) => [e.name, e.value])).get('SCENARIO'), 'load', 'unset options keep the manifest defaults');
   t.same(find(a, 'ConfigMap'), find(job, 'ConfigMap'), 'ConfigMaps unchanged');
   t.equal(find(job, 'Job', 'k6').length, 1, 'the input is not mutated');
   for (const o of a) t.doesNotThrow(() => validateObject(o), `rendered ${o.kind} ${o.metadata.name} still validates`);
@@ -168,6 +213,14 @@ t.test('rendering a run: unique name, run id in env and labels, nothing else cha
   const withVus = structuredClone(job);
   onlyContainer(one(withVus, 'Job', 'k6')).env?.push({ name: 'K6_VUS', value: '10' });
   t.throws(() => renderRun(withVus, { mode: 'job', runId: 'ok' }), /K6_VUS/, 'K6_VUS in the manifest is refused');
+  const tuned = renderRun(job, { mode: 'job', runId: 'tuned', settings: { RATE: '1500', MAX_VUS: '400' } });
+  const tunedEnv = new Map((onlyContainer(one(tuned, 'Job', 'k6-tuned')).env ?? []).map((e) => [e.name, e.value]));
+  t.same([tunedEnv.get('RATE'), tunedEnv.get('MAX_VUS')], ['1500', '400'], 'settings become env vars');
+  for (const bad of ['K6_DURATION', 'K6_STAGES', 'K6_ITERATIONS', 'K6_VUS']) {
+    t.throws(() => renderRun(job, { mode: 'job', runId: 'ok', settings: { [bad]: '1' } }), /replace the script's scenarios/, `setting ${bad} is refused`);
+  }
+  t.throws(() => renderRun(job, { mode: 'job', runId: 'ok', settings: { 'rate-x': '1' } }), /not an environment variable name/);
+  t.throws(() => renderRun(job, { mode: 'job', runId: 'ok', settings: { RUN_ID: 'x' } }), /its own option/);
 });
 
 t.test('run ids and object names', async (t) => {
@@ -189,4 +242,80 @@ t.test('scripts/k8s-loadtest.sh: valid bash, same default target as the manifest
   t.notMatch(text, /K6_VUS=|K6_ITERATIONS=/, 'never sets K6_VUS or K6_ITERATIONS');
   t.match(text, /kubectl apply --server-side/, 'applies server-side (large ConfigMaps exceed the client-side annotation limit)');
   t.match(text, /gateway\.envoyproxy\.io\/owning-gateway-name=splitbench/, 'INGRESS=gateway finds the Envoy Service of Gateway splitbench');
+});
+
+/** k6 v2 from the project's tools folder (scripts/install-tools.sh) or PATH. */
+function findK6(): string | undefined {
+  const local = path.join(REPO_ROOT, '.tools', 'bin', 'k6');
+  if (existsSync(local)) return local;
+  const which = spawnSync('sh', ['-c', 'command -v k6'], { encoding: 'utf8' });
+  return which.status === 0 ? which.stdout.trim() : undefined;
+}
+
+/** Writes each mounted ConfigMap's keys under root + mountPath, as the kubelet would. */
+function materialize(root: string, objects: K8sObject[], volumes: { name: string; configMap?: { name: string } }[], mounts: { name: string; mountPath: string }[]): void {
+  for (const m of mounts) {
+    const cmName = volumes.find((v) => v.name === m.name)?.configMap?.name;
+    if (cmName === undefined) continue;
+    const data = (one(objects, 'ConfigMap', cmName) as { data?: Record<string, string> }).data ?? {};
+    mkdirSync(path.join(root, m.mountPath), { recursive: true });
+    for (const [key, value] of Object.entries(data)) writeFileSync(path.join(root, m.mountPath, key), value);
+  }
+}
+
+t.test('real k6 loads the real scripts from the mounted layout (Job and TestRun)', async (t) => {
+  const k6 = findK6();
+  if (k6 === undefined || !existsSync(path.join(REPO_ROOT, 'loadtest', 'main.ts'))) {
+    t.pass(`needs k6 (scripts/install-tools.sh) and loadtest/main.ts; k6=${k6 ?? 'missing'}`, { skip: true });
+    return;
+  }
+  // Build from a copy holding the real scripts and contract, and a two-record pool (data/ is generated, not committed).
+  const tmp = copyToTemp(['k8s', 'loadtest', 'contract']);
+  try {
+    mkdirSync(path.join(tmp.root, 'data'));
+    writeFileSync(path.join(tmp.root, 'data', 'pool.json'), JSON.stringify([
+      { curso: 'SO1', facultad: 'Ingenieria', carrera: 'Sistemas', region: 'NORTE' },
+      { curso: 'ANP', facultad: 'Ingenieria', carrera: 'Arte', region: 'METROPOLITANA', nota: 61 },
+    ]));
+    const inspect = (script: string, env: Map<string, string | undefined>, cwd: string) => {
+      const args = ['inspect', '--execution-requirements'];
+      for (const [k, v] of env) if (v !== undefined) args.push('-e', `${k}=${v}`);
+      return spawnSync(k6, [...args, script], {
+        cwd,
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { PATH: process.env.PATH ?? '', HOME: tmp.root, K6_NO_USAGE_REPORT: 'true', K6_AUTO_EXTENSION_RESOLUTION: 'false' },
+      });
+    };
+
+    const jobObjects = renderRun(kustomize(path.join(tmp.root, 'k8s', 'loadtest', 'job'), { loadRestrictorNone: true }), { mode: 'job', runId: 'inspect-1' });
+    const j = one(jobObjects, 'Job', 'k6-inspect-1');
+    const c = onlyContainer(j);
+    const jobRoot = path.join(tmp.root, 'pod-job');
+    materialize(jobRoot, jobObjects, podTemplate(j).spec.volumes ?? [], c.volumeMounts ?? []);
+    mkdirSync(path.join(jobRoot, 'results'), { recursive: true });
+    const jobEnv = new Map((c.env ?? []).map((e) => [e.name, e.value]));
+    const r1 = inspect(path.join(jobRoot, c.args?.[1] ?? ''), jobEnv, path.join(jobRoot, 'results'));
+    t.equal(r1.status, 0, `Job layout: k6 inspect ${c.args?.[1]} succeeds ${r1.stderr.slice(-2000)}`);
+    t.match(r1.stdout, /"scenarios"/, 'and reports the scenarios of the selected profile');
+
+    const opObjects = renderRun(kustomize(path.join(tmp.root, 'k8s', 'loadtest', 'operator'), { loadRestrictorNone: true }), { mode: 'operator', runId: 'inspect-2' });
+    const tr = one(opObjects, 'TestRun', 'k6-inspect-2').spec as {
+      script: { configMap: { name: string; file: string } };
+      initializer: { env: { name: string; value?: string }[]; volumes: { name: string; configMap?: { name: string } }[]; volumeMounts: { name: string; mountPath: string }[] };
+    };
+    const opRoot = path.join(tmp.root, 'pod-initializer');
+    // The operator mounts the script ConfigMap at /test itself; the rest comes from our volumes.
+    materialize(opRoot, opObjects, [{ name: 'k6-script', configMap: { name: tr.script.configMap.name } }, ...tr.initializer.volumes],
+      [{ name: 'k6-script', mountPath: '/test' }, ...tr.initializer.volumeMounts]);
+    const r2 = inspect(path.join(opRoot, 'test', tr.script.configMap.file), new Map(tr.initializer.env.map((e) => [e.name, e.value])), opRoot);
+    t.equal(r2.status, 0, `TestRun layout: k6 inspect /test/${tr.script.configMap.file} succeeds ${r2.stderr.slice(-2000)}`);
+
+    // And the check can fail: without the contract mount the imports do not resolve.
+    rmSync(path.join(jobRoot, 'scripts', 'contract'), { recursive: true, force: true });
+    const r3 = inspect(path.join(jobRoot, c.args?.[1] ?? ''), jobEnv, path.join(jobRoot, 'results'));
+    t.not(r3.status, 0, 'without /scripts/contract k6 cannot load the script');
+  } finally {
+    tmp.remove();
+  }
 });

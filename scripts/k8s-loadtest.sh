@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # One in-cluster k6 run against the ingress, with its own run id, in one command:
 #
-#   scripts/k8s-loadtest.sh                        # plain Job, scenario "average", via ingress-nginx
+#   scripts/k8s-loadtest.sh                        # plain Job, profile "load", via ingress-nginx
 #   SCENARIO=stress INGRESS=gateway scripts/k8s-loadtest.sh
+#   SCENARIO=stress SETTINGS="RATE=1500 MAX_VUS=400" scripts/k8s-loadtest.sh
 #   MODE=operator PARALLELISM=4 scripts/k8s-loadtest.sh   # k6-operator TestRun across 4 runner pods
 #
 # MODE         job (default) or operator (needs the k6-operator installed: docs/kubernetes.md)
-# SCENARIO     the k6 scenario the script selects (default: average)
+# SCENARIO     the load profile the script selects: smoke, load (default), stress, spike, soak
+# SETTINGS     more NAME=VALUE pairs for the script, space-separated (RATE, DURATION, MAX_VUS, ...:
+#              loadtest/README.md)
 # RUN_ID       default: a UTC timestamp (e.g. 20260815-143005); records carry it as X-Run-Id
 # INGRESS      nginx (default) or gateway: which ingress Service BASE_URL points at
 # BASE_URL     overrides INGRESS, e.g. http://my-ingress.example:80
@@ -16,14 +19,14 @@
 #
 # Renders k8s/loadtest/<mode> (ConfigMaps from loadtest/*.ts and data/pool.json, plus the Job or
 # TestRun named k6-<run id>) with k8s/loadtest/render.ts and applies it server-side (large ConfigMaps
-# exceed client-side apply's annotation limit). Never sets K6_VUS: it would replace the scenarios.
+# exceed client-side apply's annotation limit). Never sets K6_VUS & co.: they would replace the scenarios.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 MODE="${MODE:-job}"
-SCENARIO="${SCENARIO:-average}"
+SCENARIO="${SCENARIO:-load}"
 RUN_ID="${RUN_ID:-$(date -u +%Y%m%d-%H%M%S)}"
 INGRESS="${INGRESS:-nginx}"
 PARALLELISM="${PARALLELISM:-2}"
@@ -61,6 +64,7 @@ fi
 echo "== run $RUN_ID: mode=$MODE scenario=$SCENARIO base_url=$BASE_URL"
 args=(--mode "$MODE" --run-id "$RUN_ID" --base-url "$BASE_URL" --scenario "$SCENARIO")
 [[ "$MODE" == operator ]] && args+=(--parallelism "$PARALLELISM")
+for pair in ${SETTINGS:-}; do args+=(--set "$pair"); done
 npx --no-install tsx k8s/loadtest/render.ts "${args[@]}" | kubectl apply --server-side -n "$NAMESPACE" -f -
 
 name=$(npx --no-install tsx k8s/loadtest/render.ts --run-id "$RUN_ID" --print-name)

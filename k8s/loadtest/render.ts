@@ -5,7 +5,7 @@
  * (scripts/k8s-loadtest.sh is the one-command wrapper).
  *
  *   npx tsx k8s/loadtest/render.ts [--mode job|operator] [--run-id ID] [--base-url URL]
- *                                  [--scenario NAME] [--parallelism N]
+ *                                  [--scenario NAME] [--parallelism N] [--set NAME=VALUE]...
  *   npx tsx k8s/loadtest/render.ts --run-id ID --print-name     # just the Job/TestRun name
  */
 import path from 'node:path';
@@ -24,7 +24,13 @@ export interface RunOptions {
   scenario?: string;
   /** TestRun only: number of k6 runner pods. */
   parallelism?: number;
+  /** More settings for the script (e.g. RATE, DURATION, MAX_VUS: loadtest/README.md). */
+  settings?: Record<string, string>;
 }
+
+/** k6 options that replace the script's scenarios wholesale; never passed. */
+export const SCENARIO_OVERRIDES = ['K6_VUS', 'K6_DURATION', 'K6_ITERATIONS', 'K6_STAGES'] as const;
+const SETTING_NAME = /^[A-Z][A-Z0-9_]*$/;
 
 export class RenderError extends Error {
   override name = 'RenderError';
@@ -52,9 +58,9 @@ function setEnv(env: EnvVar[], name: string, value: string | undefined): void {
 function applyEnv(env: unknown, options: RunOptions, where: string): void {
   if (!Array.isArray(env)) throw new RenderError(`${where}: env must be a list`);
   const list = env as EnvVar[];
-  if (list.some((e) => e.name === 'K6_VUS' || e.name === 'K6_ITERATIONS')) {
-    throw new RenderError(`${where}: K6_VUS/K6_ITERATIONS would replace the script's scenarios; remove them`);
-  }
+  for (const [name, value] of Object.entries(options.settings ?? {})) setEnv(list, name, value);
+  const override = list.find((e) => (SCENARIO_OVERRIDES as readonly string[]).includes(e.name));
+  if (override) throw new RenderError(`${where}: ${override.name} would replace the script's scenarios; use RATE, DURATION, MAX_VUS instead`);
   setEnv(list, 'RUN_ID', options.runId);
   setEnv(list, 'BASE_URL', options.baseUrl);
   setEnv(list, 'SCENARIO', options.scenario);
@@ -71,6 +77,10 @@ export function renderRun(objects: K8sObject[], options: RunOptions): K8sObject[
   }
   if (options.baseUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(options.baseUrl)) {
     throw new RenderError(`base URL ${JSON.stringify(options.baseUrl)} must start with http:// or https://`);
+  }
+  for (const name of Object.keys(options.settings ?? {})) {
+    if (!SETTING_NAME.test(name)) throw new RenderError(`setting ${JSON.stringify(name)} is not an environment variable name (A-Z, 0-9, _)`);
+    if (['RUN_ID', 'BASE_URL', 'SCENARIO'].includes(name)) throw new RenderError(`set ${name} with its own option, not as a setting`);
   }
   const out = structuredClone(objects);
   const kind = options.mode === 'job' ? 'Job' : 'TestRun';
@@ -123,6 +133,7 @@ function main(argv: string[]): void {
       'base-url': { type: 'string' },
       scenario: { type: 'string' },
       parallelism: { type: 'string' },
+      set: { type: 'string', multiple: true },
       'print-name': { type: 'boolean', default: false },
     },
     strict: true,
@@ -137,6 +148,14 @@ function main(argv: string[]): void {
   if (values['base-url'] !== undefined) options.baseUrl = values['base-url'];
   if (values.scenario !== undefined) options.scenario = values.scenario;
   if (values.parallelism !== undefined) options.parallelism = Number(values.parallelism);
+  if (values.set !== undefined) {
+    options.settings = {};
+    for (const pair of values.set) {
+      const eq = pair.indexOf('=');
+      if (eq < 1) throw new RenderError(`--set expects NAME=VALUE, got ${JSON.stringify(pair)}`);
+      options.settings[pair.slice(0, eq)] = pair.slice(eq + 1);
+    }
+  }
   process.stdout.write(toYaml(buildRun(options)));
 }
 
