@@ -1,11 +1,11 @@
 /**
  * The images, as far as can be checked without a container engine (none on these machines): the
  * Dockerfile's targets, commands and user agree with the services and manifests; tsconfig.build.json
- * really emits dist/<service>/main.js; the compiled proto loader finds the .proto files where the
- * Dockerfile puts them; scripts/images.sh tags what the manifests pin and refuses `latest`.
+ * really emits dist/<service>/main.js, which runs (--help) beside package.json and node_modules as in
+ * the image; the compiled proto loader finds the .proto files where the Dockerfile puts them; scripts/images.sh tags what the manifests pin and refuses `latest`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
@@ -84,6 +84,26 @@ t.test('tsconfig.build.json emits runnable JavaScript where the Dockerfile expec
     t.notOk(existsSync(path.join(out, 'contract', 'grade.test.js')), 'leaves the tests out');
     t.notOk(existsSync(path.join(out, 'k8s')), 'leaves the manifests and their tests out');
 
+    // The runtime stage has production dependencies only: every package the compiled code imports must be one.
+    const deps = new Set(Object.keys((JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies));
+    const imported = new Set<string>();
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name.endsWith('.js')) {
+          for (const m of readFileSync(p, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"]([^'"./][^'"]*)['"]/g)) {
+            const spec = m[1] as string;
+            if (spec.startsWith('node:')) continue;
+            imported.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] as string));
+          }
+        }
+      }
+    };
+    walk(out);
+    t.ok(imported.size > 0, `the compiled services import packages: ${[...imported].sort().join(', ')}`);
+    for (const pkg of imported) t.ok(deps.has(pkg), `${pkg} is a production dependency (npm ci --omit=dev installs it)`);
+
     // The image layout: dist/ beside package.json ("type": "module") and node_modules, with the .proto
     // files copied the Dockerfile's way. The compiled loader must find them through PROTO_ROOT.
     execFileSync('sh', ['-c', `find . -name '*.proto' -exec cp --parents '{}' '${path.join(out, 'proto')}/' ';'`], { cwd: path.join(REPO_ROOT, 'proto') });
@@ -97,6 +117,12 @@ t.test('tsconfig.build.json emits runnable JavaScript where the Dockerfile expec
         "console.log(typeof p.grades.grades.v1.GradeService, typeof p.health.grpc.health.v1.Health);"], { cwd: app, encoding: 'utf8' });
       t.equal(load.status, 0, `the compiled proto loader runs from dist/ ${load.stderr}`);
       t.equal(load.stdout.trim(), 'function function', 'and finds grades.v1.GradeService and grpc.health.v1.Health');
+      // Each image's CMD, with --help: loads the whole compiled module graph, then exits without listening.
+      for (const name of APP_SERVICES) {
+        const run = spawnSync(process.execPath, [`dist/${name}/main.js`, '--help'], { cwd: app, encoding: 'utf8', timeout: 30_000 });
+        t.equal(run.status, 0, `node dist/${name}/main.js --help runs from the image layout ${run.stderr}`);
+        t.match(run.stdout, new RegExp(`^${name}:`), `${name}: prints its usage`);
+      }
     } finally {
       rmSync(app, { recursive: true, force: true });
     }

@@ -407,3 +407,43 @@ t.test('ingress components: one ingress per build, sending /course to the split 
     }
   }
 });
+
+/** The environment a container would see: ConfigMap, then env in order with $(VAR) expanded, secrets from `secrets`. */
+function resolvedEnv(objects: K8sObject[], c: Container, podName: string, secrets: Map<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const from of c.envFrom ?? []) {
+    const cm = from.configMapRef ? one<{ data: Record<string, string> }>(objects, 'ConfigMap', from.configMapRef.name) : undefined;
+    Object.assign(env, cm?.data ?? {});
+  }
+  for (const e of c.env ?? []) {
+    if (e.value !== undefined) env[e.name] = e.value.replace(/\$\(([A-Z_]+)\)/g, (whole, name: string) => env[name] ?? whole);
+    else if (e.valueFrom?.secretKeyRef) env[e.name] = secrets.get(e.valueFrom.secretKeyRef.key) ?? '';
+    else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.name') env[e.name] = podName;
+  }
+  return env;
+}
+
+t.test("each service's own loadConfig accepts the environment its manifest gives it", async (t) => {
+  // Credentials as the docs tell users to make them (openssl rand -hex 24).
+  const secrets = new Map([['MONGO_USERNAME', 'splitbench'], ['MONGO_PASSWORD', 'a'.repeat(48)], ['REDIS_PASSWORD', 'b'.repeat(48)]]);
+  const loaders: Record<AppService, (env: Record<string, string>) => Promise<unknown>> = {
+    'grpc-client': async (env) => (await import('../grpc-client/config.js')).loadConfig(env),
+    'grpc-server': async (env) => (await import('../grpc-server/config.js')).loadConfig(env),
+    'redis-writer': async (env) => (await import('../redis-writer/config.js')).loadConfig(env),
+  };
+  for (const name of APP_SERVICES) {
+    const c = onlyContainer(one(entry, 'Deployment', name));
+    const podName = `${name}-7d9f8b6c5d-x2x7q`;
+    const env = resolvedEnv(entry, c, podName, secrets);
+    const config = (await loaders[name](env)) as { port: number; host: string; instanceId: string; shutdownGraceMs: number; mongoUrl?: string; redisUrl?: string; httpPort?: number };
+    t.equal(config.port, SERVICE_PORT[name], `${name}: listens on ${SERVICE_PORT[name]}`);
+    t.equal(config.host, DEFAULTS.HOST, `${name}: on all interfaces`);
+    t.equal(config.instanceId, podName, `${name}: instance id is the pod name`);
+    t.equal(config.shutdownGraceMs, DEFAULTS.SHUTDOWN_GRACE_MS, `${name}: shutdown grace`);
+    if (config.httpPort !== undefined) t.equal(config.httpPort, DEFAULT_PORTS.grpcServerHttp, `${name}: HTTP side port`);
+    if (config.mongoUrl !== undefined) t.equal(config.mongoUrl, `mongodb://splitbench:${'a'.repeat(48)}@mongodb:27017/?authSource=admin`, `${name}: MONGO_URL with the credentials expanded`);
+    if (config.redisUrl !== undefined) t.equal(config.redisUrl, `redis://default:${'b'.repeat(48)}@redis:6379`, `${name}: REDIS_URL with the password expanded`);
+  }
+  // The check has teeth: an unexpanded reference (a credential defined after its use) is not a valid URL.
+  await t.rejects(loaders['redis-writer']({ REDIS_URL: 'redis://default:$(REDIS_PASSWORD)@red is:6379' }), /REDIS_URL/);
+});
