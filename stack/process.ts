@@ -29,12 +29,28 @@ export interface StartOptions {
 
 const KEEP = 64 * 1024;
 
+// Children still running when this process exits (a test that failed before its teardown, an
+// uncaught error) are killed rather than left behind holding ports.
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function track(child: ChildProcess): void {
+  live.add(child);
+  child.once('close', () => live.delete(child));
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const c of live) c.kill('SIGKILL');
+    });
+  }
+}
+
 export function startProcess(opts: StartOptions): ManagedProcess {
   const child = spawn(opts.command, opts.args, {
     env: opts.env ?? process.env,
     cwd: opts.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  track(child);
   let buffer = '';
   const log: WriteStream | undefined = opts.logFile ? createWriteStream(opts.logFile, { flags: 'a' }) : undefined;
   const onData = (chunk: Buffer): void => {

@@ -1,0 +1,158 @@
+/**
+ * The local ingress: splits POST /course between the two REST services by the HTTPRoute weights,
+ * over keep-alive connections, and passes everything else of the contract through unchanged.
+ * Upstream trouble is never a 2xx: refused or reset connections answer 503 + Retry-After, a slow
+ * upstream 504. It counts what it routed so the split can be tested against what the routes saw.
+ */
+import http from 'node:http';
+import { COURSE_PATH, HEADERS, HEALTHZ_PATH, METRICS_PATH, READYZ_PATH, RETRY_AFTER_SECONDS } from '../contract/http.js';
+import type { RouteName } from '../contract/routes.js';
+import { weightedPicker } from './weighted-pick.js';
+
+export interface Backend {
+  route: RouteName;
+  /** Base URL of the REST service, e.g. http://127.0.0.1:8081 */
+  url: string;
+  weight: number;
+}
+
+export interface IngressOptions {
+  backends: Backend[];
+  /** Answer 504 when a backend has not answered within this. */
+  upstreamTimeoutMs?: number;
+  random?: () => number;
+}
+
+export interface IngressStats {
+  /** Requests to POST /course sent to each route. */
+  routed: Record<string, number>;
+  /** Answers per route and status. */
+  statuses: Record<string, Record<string, number>>;
+  /** Requests the ingress answered itself because the upstream failed. */
+  upstreamErrors: Record<string, number>;
+}
+
+// Hop-by-hop headers (RFC 9110 7.6.1) are for one connection, not to be forwarded.
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host']);
+
+function forwardable(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
+  const out: http.OutgoingHttpHeaders = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
+  return out;
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+}
+
+export function createIngress(opts: IngressOptions) {
+  const upstreamTimeoutMs = opts.upstreamTimeoutMs ?? 10_000;
+  // One keep-alive pool per backend; enough sockets for a few hundred concurrent k6 VUs.
+  const agents = new Map(opts.backends.map((b) => [b.route, new http.Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 256 })]));
+  const pick = weightedPicker(opts.backends.map((b) => ({ value: b, weight: b.weight })), opts.random);
+  const stats: IngressStats = { routed: {}, statuses: {}, upstreamErrors: {} };
+  for (const b of opts.backends) {
+    stats.routed[b.route] = 0;
+    stats.statuses[b.route] = {};
+    stats.upstreamErrors[b.route] = 0;
+  }
+
+  const forward = (req: http.IncomingMessage, res: http.ServerResponse, backend: Backend): void => {
+    const target = new URL(req.url ?? '/', backend.url);
+    const upstream = http.request(
+      target,
+      {
+        method: req.method,
+        headers: { ...forwardable(req.headers), 'x-forwarded-for': req.socket.remoteAddress ?? '' },
+        agent: agents.get(backend.route),
+        timeout: upstreamTimeoutMs,
+      },
+      (upRes) => {
+        const status = String(upRes.statusCode ?? 502);
+        const byStatus = stats.statuses[backend.route]!;
+        byStatus[status] = (byStatus[status] ?? 0) + 1;
+        res.writeHead(upRes.statusCode ?? 502, forwardable(upRes.headers));
+        upRes.pipe(res);
+      },
+    );
+    upstream.on('timeout', () => {
+      upstream.destroy(new Error('upstream timeout'));
+    });
+    upstream.on('error', (err) => {
+      stats.upstreamErrors[backend.route]!++;
+      const timedOut = err.message === 'upstream timeout';
+      sendJson(
+        res,
+        timedOut ? 504 : 503,
+        {
+          error: timedOut ? 'deadline_exceeded' : 'unavailable',
+          message: `${backend.route} route (${backend.url}) ${timedOut ? `did not answer within ${upstreamTimeoutMs} ms` : `is unreachable: ${err.message}`}; the record may not be stored, retry with the same Idempotency-Key`,
+        },
+        timedOut ? {} : { [HEADERS.retryAfter]: String(RETRY_AFTER_SECONDS) },
+      );
+    });
+    req.pipe(upstream);
+  };
+
+  const readiness = async (): Promise<{ ready: boolean; routes: Record<string, number | string> }> => {
+    const routes: Record<string, number | string> = {};
+    await Promise.all(
+      opts.backends.map(async (b) => {
+        try {
+          routes[b.route] = (await fetch(new URL(READYZ_PATH, b.url), { signal: AbortSignal.timeout(2000) })).status;
+        } catch (err) {
+          routes[b.route] = (err as Error).message;
+        }
+      }),
+    );
+    // A route with weight 0 gets no traffic, so it need not be ready.
+    const ready = opts.backends.every((b) => b.weight === 0 || routes[b.route] === 200);
+    return { ready, routes };
+  };
+
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === COURSE_PATH && req.method === 'POST') {
+      const backend = pick();
+      stats.routed[backend.route]!++;
+      forward(req, res, backend);
+      return;
+    }
+    if (path === COURSE_PATH) {
+      // Non-POST methods still go to a backend, which answers the contract's 405.
+      forward(req, res, pick());
+      return;
+    }
+    if (req.method === 'GET' && path === HEALTHZ_PATH) return sendJson(res, 200, { status: 'ok' });
+    if (req.method === 'GET' && path === READYZ_PATH) {
+      void readiness().then((r) => sendJson(res, r.ready ? 200 : 503, { status: r.ready ? 'ready' : 'not ready', routes: r.routes }));
+      return;
+    }
+    if (req.method === 'GET' && (path === '/stats' || path === METRICS_PATH)) {
+      return sendJson(res, 200, { weights: Object.fromEntries(opts.backends.map((b) => [b.route, b.weight])), ...stats });
+    }
+    sendJson(res, 404, { error: 'not_found', message: `no route for ${req.method} ${path}; POST ${COURSE_PATH} takes a grade record` });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  return {
+    server,
+    stats,
+    close: async (graceMs = 5000): Promise<void> => {
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.closeAllConnections(), graceMs);
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+      for (const agent of agents.values()) agent.destroy();
+    },
+  };
+}
