@@ -1,0 +1,111 @@
+// grades-api as a service: its HTTP contract (read-only, 400 on bad filters, 503 while MongoDB is down)
+// against a real MongoDB-wire server, and main.ts as a real process (--help, env errors, SIGTERM).
+// The numbers each endpoint returns are checked panel by panel in dashboard-queries.test.ts.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import t from 'tap';
+import { MongoClient } from 'mongodb';
+import { GRADES_COLLECTION } from '../contract/stores.js';
+import { createLogger } from '../service-kit/logger.js';
+import { startMongo } from '../stack/mongo.js';
+import { REPO_ROOT } from '../stack/tools.js';
+import type { GradeDocument } from '../stores/mongo-grades.js';
+import { DIMENSIONS } from './grades-api/aggregations.js';
+import { API_PATHS, createGradesApi } from './grades-api/server.js';
+
+const MAIN = path.join(REPO_ROOT, 'grafana/grades-api/main.ts');
+const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
+// Without TAP_CHILD_ID, so main.ts runs as a program (grafana/run-guard.ts).
+const { TAP_CHILD_ID: _child, ...ENV } = process.env;
+
+t.test('HTTP contract', async (t) => {
+  const mongo = await startMongo({ ownServer: true });
+  t.teardown(() => mongo.stop());
+  const client = new MongoClient(mongo.url, { serverSelectionTimeoutMS: 1000, socketTimeoutMS: 2000 });
+  t.teardown(() => client.close());
+  const api = createGradesApi({
+    collection: client.db(`grades_api_${process.pid}`).collection<GradeDocument>(GRADES_COLLECTION),
+    ping: async () => {
+      await client.db('admin').command({ ping: 1 });
+    },
+    logger: createLogger({ service: 'grades-api-test' }, 'error', () => {}),
+  });
+  api.listen(0, '127.0.0.1');
+  await once(api, 'listening');
+  t.teardown(() => new Promise<void>((resolve) => api.close(() => resolve())));
+  const base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+  const get = async (p: string, init?: RequestInit): Promise<{ status: number; body: unknown; headers: Headers }> => {
+    const res = await fetch(base + p, init);
+    return { status: res.status, body: await res.json(), headers: res.headers };
+  };
+
+  t.same((await get('/healthz')).body, { status: 'ok' });
+  t.equal((await get('/readyz')).status, 200);
+  const empty = await get(API_PATHS.totals);
+  t.equal(empty.status, 200);
+  t.same(empty.body, [{ records: 0, graded: 0, nota_sum: 0, passed: 0, failed: 0, avg_nota: null, pass_rate: null }], 'an empty collection is zeros, not NaN');
+  t.equal(empty.headers.get('cache-control'), 'no-store');
+  for (const dim of DIMENSIONS) t.same((await get(API_PATHS.counts(dim))).body, [], `counts/${dim} on no records`);
+  t.same((await get(`${API_PATHS.byCurso}?curso=*&region=&year=*`)).body, [], '"*" and empty mean All');
+
+  t.equal((await get(`${API_PATHS.totals}?nota=1`)).status, 400, 'unknown parameter');
+  t.equal((await get(`${API_PATHS.totals}?year=20x4`)).status, 400, 'bad year');
+  t.equal((await get(`${API_PATHS.totals}?curso=a&curso=b`)).status, 400, 'repeated parameter');
+  t.equal((await get(`${API_PATHS.totals}?limit=5`)).status, 400, 'limit only on latest');
+  t.equal((await get(`${API_PATHS.latest}?limit=0`)).status, 400, 'limit out of range');
+  t.equal((await get(`${API_PATHS.totals}?curso=${'x'.repeat(101)}`)).status, 400, 'over-long value');
+  t.equal((await get(`${API_PATHS.totals}?curso[$ne]=x`)).status, 400, 'operator-looking keys are unknown parameters');
+  t.equal((await get('/v1/counts/nota')).status, 404, 'unknown dimension');
+  t.equal((await get('/nope')).status, 404);
+  const post = await get(API_PATHS.totals, { method: 'POST', body: '{}' });
+  t.equal(post.status, 405, 'read-only');
+  t.equal(post.headers.get('allow'), 'GET');
+
+  await mongo.stop();
+  const down = await get(API_PATHS.totals);
+  t.equal(down.status, 503, 'MongoDB down: 503');
+  t.equal(down.headers.get('retry-after'), '1');
+  t.equal((await get('/readyz')).status, 503);
+  t.equal((await get('/healthz')).status, 200, '/healthz looks at nothing');
+});
+
+t.test('main.ts: --help, a bad env, and SIGTERM', async (t) => {
+  const help = spawn(TSX, [MAIN, '--help'], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  help.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const [helpCode] = (await once(help, 'exit')) as [number];
+  t.equal(helpCode, 0);
+  t.match(out, /MONGO_URL/);
+
+  const bad = spawn(TSX, [MAIN], { env: { ...ENV, PORT: 'eighty' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  bad.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const [badCode] = (await once(bad, 'exit')) as [number];
+  t.equal(badCode, 2, 'a bad env exits 2');
+  t.match(err, /PORT="eighty"/);
+
+  // MongoDB is not needed to start: the driver connects lazily.
+  const proc = spawn(TSX, [MAIN], {
+    env: { ...ENV, PORT: '0', HOST: '127.0.0.1', MONGO_URL: 'mongodb://127.0.0.1:1/', MONGO_TIMEOUT_MS: '200', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.teardown(() => proc.kill('SIGKILL'));
+  let log = '';
+  const listening = new Promise<number>((resolve) =>
+    proc.stdout.on('data', (d: Buffer) => {
+      log += d.toString();
+      const m = /"msg":"listening".*"port":(\d+)/.exec(log);
+      if (m) resolve(Number(m[1]));
+    }),
+  );
+  const port = await listening;
+  t.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+  t.equal((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 503, 'not ready while MongoDB is unreachable');
+  const exited = once(proc, 'exit');
+  proc.kill('SIGTERM');
+  const [code] = (await exited) as [number | null];
+  t.equal(code, 0, 'SIGTERM: drains and exits 0');
+  t.match(log, /"msg":"stopped"/);
+});

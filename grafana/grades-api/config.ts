@@ -1,0 +1,48 @@
+/** grades-api settings, read and validated once at start (the same env names as the services). */
+import { MONGO_DB_DEFAULT } from '../../contract/stores.js';
+import { DEFAULTS } from '../../contract/services.js';
+import { readInt, readLogLevel, readPort, readString, readUrl, type Env } from '../../service-kit/config.js';
+import type { LogLevel } from '../../service-kit/logger.js';
+
+/** Not in contract/services.ts (that module lists the benchmark's own services); see grafana/README.md. */
+export const GRADES_API_NAME = 'grades-api';
+export const GRADES_API_PORT = 8090;
+
+export interface GradesApiConfig {
+  host: string;
+  port: number;
+  mongoUrl: string;
+  mongoDb: string;
+  mongoTimeoutMs: number;
+  shutdownGraceMs: number;
+  logLevel: LogLevel;
+}
+
+export function loadConfig(env: Env): GradesApiConfig {
+  return {
+    host: readString(env, 'HOST', DEFAULTS.HOST),
+    port: readPort(env, 'PORT', GRADES_API_PORT),
+    mongoUrl: readUrl(env, 'MONGO_URL', DEFAULTS.MONGO_URL, ['mongodb:', 'mongodb+srv:']),
+    mongoDb: readString(env, 'MONGO_DB', MONGO_DB_DEFAULT),
+    mongoTimeoutMs: readInt(env, 'MONGO_TIMEOUT_MS', DEFAULTS.MONGO_TIMEOUT_MS, 100, 60_000),
+    shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', DEFAULTS.SHUTDOWN_GRACE_MS, 0, 600_000),
+    logLevel: readLogLevel(env),
+  };
+}
+
+export const HELP = `grades-api: read-only JSON over the splitbench MongoDB records, for Grafana's Infinity datasource.
+
+Usage: tsx grafana/grades-api/main.ts [--help]
+
+Environment:
+  HOST               listen address (default ${DEFAULTS.HOST})
+  PORT               listen port (default ${GRADES_API_PORT}; 0 picks a free one)
+  MONGO_URL          MongoDB URL (default ${DEFAULTS.MONGO_URL})
+  MONGO_DB           database (default ${MONGO_DB_DEFAULT})
+  MONGO_TIMEOUT_MS   server selection and socket timeout (default ${DEFAULTS.MONGO_TIMEOUT_MS})
+  SHUTDOWN_GRACE_MS  how long SIGTERM waits for open requests (default ${DEFAULTS.SHUTDOWN_GRACE_MS})
+  LOG_LEVEL          debug | info | warn | error (default ${DEFAULTS.LOG_LEVEL})
+
+Endpoints (GET; filters curso, facultad, carrera, region, year, route, runId; "*" or empty = all):
+  /v1/totals  /v1/by-curso  /v1/counts/<dimension>  /v1/latest?limit=N  /healthz  /readyz
+`;
