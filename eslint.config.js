@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.tools/**', 'data/**', 'results/**', '.stack/**', 'proto/generated/**', 'grafana/dashboards/**'] },
+  { ignores: ['node_modules/**', 'dist/**', '.tools/**', 'data/**', 'results/**', '.stack/**', 'proto/generated/**', 'grafana/dashboards/json/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

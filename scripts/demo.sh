@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# `npm run demo`: installs what the local benchmark needs on a fresh machine (npm packages,
+# redis-server, k6 and FerretDB), then runs demo/main.ts with the given flags.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+for arg in "$@"; do
+  if [[ "$arg" == "--help" || "$arg" == "-h" ]]; then
+    [[ -x node_modules/.bin/tsx ]] || npm ci --no-audit --no-fund >&2
+    exec node --import tsx demo/main.ts --help
+  fi
+done
+stamp="node_modules/.splitbench-lock-sha"
+want=$(sha256sum package-lock.json | cut -c1-64)
+if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
+  echo "demo: installing npm packages (npm ci)" >&2
+  npm ci --no-audit --no-fund >&2
+  echo "$want" > "$stamp"
+fi
+bash scripts/install-tools.sh
+exec node --import tsx demo/main.ts "$@"
