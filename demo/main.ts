@@ -104,7 +104,7 @@ const onSignal = (): void => {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
-let exitCode = 1;
+let exitCode: number;
 try {
   step(`starting the local stack (logs in ${path.relative(process.cwd(), outDir)}/stack/logs)`);
   stack = await startStack({ port, dir: path.join(outDir, 'stack'), routeFile: opts['route-file'], onProgress: (m) => step(m) });
