@@ -30,7 +30,9 @@ log "tools"
 bash scripts/install-tools.sh || { echo "installing tools failed"; echo "0 passed, 1 failed"; exit 1; }
 
 check "typecheck (tsc)" npx tsc -p tsconfig.json
-if [[ -f loadtest/tsconfig.json ]]; then check "typecheck k6 scripts (tsc, @types/k6)" npx tsc -p loadtest/tsconfig.json; fi
+check "typecheck k6 scripts (tsc, @types/k6)" npx tsc -p loadtest/tsconfig.json
+check "typecheck k6 test harness (tsc)" npx tsc -p loadtest/tsconfig.test.json
+check "generated dashboards current (grafana/build.ts --check)" npx tsx grafana/build.ts --check
 check "lint (eslint)" npx eslint .
 
 log "tap"
