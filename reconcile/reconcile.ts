@@ -174,11 +174,11 @@ export function reconcile(acks: AckLog, stores: StoreSnapshot, opts: ReconcileOp
   // ---- lost -------------------------------------------------------------------------------------------
   const notStored: Record<RouteName | 'unrouted', Set<string>> = { grpc: new Set(), redis: new Set(), unrouted: new Set() };
   const notCounted = new Set<string>();
-  const elsewhere: { id: string; runId: string; route: string }[] = [];
+  const elsewhere = new Map<string, { id: string; runId: string; route: string }>();
   const noteMissing = (id: string, into: Set<string>): void => {
     const other = stores.storedElsewhere.get(id);
     if (other === undefined) into.add(id);
-    else if (!elsewhere.some((e) => e.id === id)) elsewhere.push({ id, ...other });
+    else elsewhere.set(id, { id, ...other });
   };
   for (const route of ROUTES) for (const id of acks.byRoute[route]) if (!stores.stored.has(id)) noteMissing(id, notStored[route]);
   for (const id of acks.unrouted.keys()) if (!stores.stored.has(id)) noteMissing(id, notStored.unrouted);
@@ -307,8 +307,10 @@ export function reconcile(acks: AckLog, stores: StoreSnapshot, opts: ReconcileOp
         `expected after 503/504 answers whose write had landed${show(list)}`,
     );
   }
-  if (elsewhere.length > 0) {
-    warnings.push(`ANOMALY: ${plural(elsewhere.length, 'acknowledged id')} stored under another run id (durable, not lost): ${elsewhere.slice(0, max).map((e) => `${e.id} (run ${e.runId})`).join(', ')}`);
+  const elsewhereSorted = [...elsewhere.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+  if (elsewhereSorted.length > 0) {
+    const first = elsewhereSorted.slice(0, max).map((e) => `${e.id} (run ${e.runId})`);
+    warnings.push(`ANOMALY: ${plural(elsewhereSorted.length, 'acknowledged id')} stored under another run id (durable, not lost): ${first.join(', ')}`);
   }
   if (unknownRoute.length > 0) warnings.push(`ANOMALY: ${plural(unknownRoute.length, 'record')} of the run stored with a route other than grpc or redis${show(idList(unknownRoute, max))}`);
   if (runCountShortfall > 0) {
@@ -346,7 +348,7 @@ export function reconcile(acks: AckLog, stores: StoreSnapshot, opts: ReconcileOp
     },
     unacknowledged: { ...idList(unacked, max), byRoute: unackedByRoute, notCountedInRedis: unackedNotCounted },
     anomalies: {
-      storedUnderOtherRun: { count: elsewhere.length, items: elsewhere.sort((a, b) => (a.id < b.id ? -1 : 1)).slice(0, max) },
+      storedUnderOtherRun: { count: elsewhereSorted.length, items: elsewhereSorted.slice(0, max) },
       storedUnknownRoute: idList(unknownRoute, max),
       runCountShortfall,
       ackLog: { checked: ackLogChecked, complete: cut.length === 0, expected, lines: { ...acks.lines.byRoute } },
