@@ -3,7 +3,8 @@
  *
  * Requests/s of each service alone and of the ingress, each against a baseline measured in the same
  * run on the same machine (timings here are noisy; the ratios hold):
- *   node:http 201  >  express 201  >  grpc-client over a bare gRPC ack  >  grpc-client -> grpc-server -> MongoDB
+ *   node:http 201  >  express 201  >  express -> grpc-js -> bare ack  >  grpc-client over the same ack
+ *                                                                        >  grpc-client -> grpc-server -> MongoDB
  *                                                                        redis-writer -> MongoDB + Redis
  *   ingress overhead: ingress -> node:http stubs vs the same stub hit directly.
  * wrk drives every target with the same record, keep-alive connections and duration.
@@ -71,6 +72,7 @@ try {
   const nodeHttp = await startScript('node-http', 'bench/baselines/node-http.ts');
   const expressBare = await startScript('express', 'bench/baselines/express.ts');
   const grpcAck = await startScript('grpc-ack', 'bench/baselines/grpc-ack.ts');
+  const expressGrpc = await startScript('express-grpc', 'bench/baselines/express-grpc.ts', [`127.0.0.1:${grpcAck.port}`]);
   const grpcServer = await startService('grpc-server', { env: { ...quiet, MONGO_URL: mongo.url, MONGO_DB: 'bench' } });
   stops.push(() => grpcServer.stop());
   const grpcClientOverAck = await startService('grpc-client', { env: { ...quiet, GRPC_SERVER_ADDR: `127.0.0.1:${grpcAck.port}` }, logFile: '/dev/null' });
@@ -85,7 +87,8 @@ try {
 
   const base = await measure('node:http 201 (baseline)', `http://127.0.0.1:${nodeHttp.port}`, '');
   const exp = await measure('express 201, no validation', `http://127.0.0.1:${expressBare.port}`, 'node:http');
-  await measure('grpc-client -> bare gRPC ack', grpcClientOverAck.baseUrl, 'express');
+  const fwd = await measure('express -> grpc-js -> bare ack (baseline)', `http://127.0.0.1:${expressGrpc.port}`, 'express');
+  await measure('grpc-client -> bare gRPC ack', grpcClientOverAck.baseUrl, 'express->grpc');
   await measure('grpc-client -> grpc-server -> MongoDB', grpcClient.baseUrl, 'express');
   await measure('redis-writer -> MongoDB + Redis', redisWriter.baseUrl, 'express');
   await measure('ingress -> node:http stubs', `http://127.0.0.1:${ingressStub.port}`, 'node:http');
@@ -96,7 +99,7 @@ try {
   console.log(`\nsplitbench services benchmark: wrk, ${connections} connections, ${seconds}s each, one record per POST\n`);
   console.log(`${'target'.padEnd(40)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)}  vs baseline`);
   for (const row of rows) {
-    const b = row.baseline === 'node:http' ? base : row.baseline === 'express' ? exp : undefined;
+    const b = row.baseline === 'node:http' ? base : row.baseline === 'express' ? exp : row.baseline === 'express->grpc' ? fwd : undefined;
     const r = row.result;
     console.log(`${row.name.padEnd(40)} ${r.rps.toFixed(0).padStart(8)} ${r.p50Ms.toFixed(2).padStart(8)} ${r.p99Ms.toFixed(2).padStart(8)} ${String(r.non2xx).padStart(8)}  ${ratio(r, b)}${b ? ` of ${row.baseline}` : ''}`);
   }
