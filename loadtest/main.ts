@@ -17,7 +17,7 @@ import http from 'k6/http';
 import type { RefinedResponse, ResponseType } from 'k6/http';
 import { Counter, Rate, Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import { COURSE_PATH, HEADERS, IDEMPOTENCY_KEY_PATTERN, READYZ_PATH, RUN_ID_PATTERN } from '../contract/http.ts';
+import { ACK_LOG_MARKER, COURSE_PATH, HEADERS, IDEMPOTENCY_KEY_PATTERN, READYZ_PATH, RUN_ID_PATTERN } from '../contract/http.ts';
 import { ROUTES } from '../contract/routes.ts';
 import { SettingError, positiveNumber, selectProfile } from './profiles.ts';
 import type { Env } from './profiles.ts';
@@ -26,7 +26,7 @@ import type { Env } from './profiles.ts';
 declare const console: { log(...data: unknown[]): void };
 
 /** Every acknowledged write is logged as `splitbench.ack <runId> <route> <id> <status>`. */
-export const ACK_PREFIX = 'splitbench.ack';
+export const ACK_PREFIX = ACK_LOG_MARKER;
 /** Above the services' own request deadline (5 s by default), so their 504 arrives before k6 gives up. */
 const REQUEST_TIMEOUT = '10s';
 const READY_TIMEOUT = '5s';

@@ -10,13 +10,13 @@
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { IDEMPOTENCY_KEY_PATTERN } from '../contract/http.js';
+import { ACK_LOG_MARKER, IDEMPOTENCY_KEY_PATTERN } from '../contract/http.js';
 import { ROUTES, type RouteName } from '../contract/routes.js';
 
-/** The marker loadtest/main.ts writes (its ACK_PREFIX; that file imports k6 modules, so it is repeated here). */
-export const ACK_MARKER = 'splitbench.ack';
+/** The marker loadtest/main.ts writes before each acknowledged write (one definition, in contract/http.ts). */
+export const ACK_MARKER = ACK_LOG_MARKER;
 /** runId, route, id, status: the regex loadtest/README.md documents. */
-export const ACK_LINE = /splitbench\.ack (\S+) (\S+) (\S+) (\d{3})/g;
+export const ACK_LINE = new RegExp(`${ACK_MARKER.replace(/[.]/g, '\\.')} (\\S+) (\\S+) (\\S+) (\\d{3})`, 'g');
 /** Statuses k6 treats as acknowledged: 201 created, 200 a replay of an earlier write. */
 const ACK_STATUSES = new Set(['200', '201']);
 
