@@ -10,7 +10,8 @@ import { GEN_TYPES_FLAGS, PROTO_FILES, PROTO_ROOT } from './options.js';
 export function generateProtoTypes(outDir: string): void {
   const bin = path.join(PROTO_ROOT, '..', 'node_modules', '.bin', 'proto-loader-gen-types');
   for (const file of PROTO_FILES) {
-    execFileSync(bin, [file, ...GEN_TYPES_FLAGS, `--outDir=${outDir}`, `--includeDirs=${PROTO_ROOT}`], {
+    // Relative include dir: the generated headers then name proto/-relative paths, the same in every clone.
+    execFileSync(bin, [file, ...GEN_TYPES_FLAGS, `--outDir=${outDir}`, `--includeDirs=.`], {
       cwd: PROTO_ROOT,
       stdio: ['ignore', 'ignore', 'inherit'],
     });

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/grades/v1/grades.proto
+// Original file: grades/v1/grades.proto
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/grades/v1/grades.proto
+// Original file: grades/v1/grades.proto
 
 import type { Grade as _grades_v1_Grade, Grade__Output as _grades_v1_Grade__Output } from '../../grades/v1/Grade.js';
 

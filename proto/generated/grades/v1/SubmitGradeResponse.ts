@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/grades/v1/grades.proto
+// Original file: grades/v1/grades.proto
 
 
 export interface SubmitGradeResponse {
