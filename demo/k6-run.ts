@@ -67,7 +67,11 @@ export async function runK6(opts: K6RunOptions): Promise<K6RunResult> {
     SCENARIO: opts.scenario,
     ROUTES: opts.routes.join(','),
     ...(opts.thresholds ? { P95_MS: String(opts.thresholds.p95Ms), P99_MS: String(opts.thresholds.p99Ms) } : {}),
-    ...(opts.rate !== undefined ? { RATE: String(opts.rate) } : {}),
+    // Enough VUs ready at the start that the first seconds are not dropped while k6 allocates more
+    // (a VU per 200 ms of latency at the rate), and head-room for a slow patch.
+    ...(opts.rate !== undefined
+      ? { RATE: String(opts.rate), PRE_ALLOCATED_VUS: String(Math.max(20, Math.ceil(opts.rate / 5))), MAX_VUS: String(Math.max(100, Math.ceil(opts.rate))) }
+      : {}),
     ...(opts.duration !== undefined ? { DURATION: opts.duration } : {}),
   };
   // k6 treats these as overrides of the scenario; never inherit them from the caller's shell.
