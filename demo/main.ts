@@ -15,6 +15,7 @@ import { REPO_ROOT } from '../stack/tools.js';
 import { runChecks } from './checks.js';
 import { collectEnvironment } from './environment.js';
 import { runK6 } from './k6-run.js';
+import { warmUp } from './warmup.js';
 import { buildSummary, formatSummary } from './summary.js';
 
 const USAGE = `usage: npm run demo -- [options]
@@ -25,6 +26,7 @@ Runs the local benchmark end to end: data pool -> local stack -> k6 through the 
   --duration D      k6 duration, e.g. 30s, 2m (default 30s)
   --rate N          requests per second offered (default 150)
   --scenario S      smoke | load | stress | spike | soak (default load)
+  --warmup N        requests sent before the measured run, under their own run id (default 300)
   --pool N          records in the data pool (default 20000)
   --seed N          generator seed (default 42)
   --p95 MS          per-route p95 latency threshold in ms (default 50)
@@ -42,6 +44,7 @@ try {
       rate: { type: 'string', default: '150' },
       scenario: { type: 'string', default: 'load' },
       pool: { type: 'string', default: '20000' },
+      warmup: { type: 'string', default: '300' },
       seed: { type: 'string', default: '42' },
       p95: { type: 'string', default: '50' },
       p99: { type: 'string', default: '100' },
@@ -66,6 +69,8 @@ function fail(msg: string): never {
 const rate = Number(opts.rate);
 const pool = Number(opts.pool);
 const port = Number(opts.port);
+const warmupRequests = Number(opts.warmup);
+if (!Number.isInteger(warmupRequests) || warmupRequests < 0) fail(`--warmup ${opts.warmup} must be a non-negative integer`);
 if (!Number.isFinite(rate) || rate <= 0) fail(`--rate ${opts.rate} must be a positive number`);
 if (!Number.isInteger(pool) || pool < 1) fail(`--pool ${opts.pool} must be a positive integer`);
 const p95 = Number(opts.p95);
@@ -95,6 +100,10 @@ if (!existsSync(dataFile)) {
   execFileSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'generator/main.ts'), '--count', String(pool), '--seed', opts.seed, '--out', dataFile, '--quiet'], { stdio: 'inherit', cwd: REPO_ROOT });
 }
 
+async function routedByIngress(ingress: string): Promise<Record<string, number>> {
+  return ((await (await fetch(`${ingress}/stats`)).json()) as { routed: Record<string, number> }).routed;
+}
+
 let stack: RunningStack | undefined;
 let interrupted = false;
 const onSignal = (): void => {
@@ -110,17 +119,26 @@ try {
   stack = await startStack({ port, dir: path.join(outDir, 'stack'), routeFile: opts['route-file'], onProgress: (m) => step(m) });
   let crashed: string | undefined;
   void stack.crashed.then((why) => (crashed = why));
+  if (warmupRequests > 0) {
+    step(`warming up: ${warmupRequests} requests through the ingress (run id ${runId}-warmup, not measured)`);
+    const warm = await warmUp({ baseUrl: stack.endpoints.ingress, runId: `${runId}-warmup`, dataFile, requests: warmupRequests });
+    const bad = Object.entries(warm.statuses).filter(([s]) => !s.startsWith('2'));
+    if (bad.length > 0) step(`warm-up answers: ${JSON.stringify(warm.statuses)}`);
+  }
+  const routedBefore = await routedByIngress(stack.endpoints.ingress);
   const routes = ROUTES.filter((r) => (weights[r] ?? 0) > 0);
   step(`run ${runId}: k6 ${opts.scenario} at ${rate} req/s for ${opts.duration} through ${stack.endpoints.ingress} (split grpc ${(100 * weights.grpc!).toFixed(0)}% / redis ${(100 * weights.redis!).toFixed(0)}%)`);
   const k6 = await runK6({ baseUrl: stack.endpoints.ingress, runId, dataFile, outDir, scenario: opts.scenario, rate, duration: opts.duration, routes, thresholds: { p95Ms: p95, p99Ms: p99 } });
 
   step('reconciling acknowledged writes with MongoDB and Redis; testing the split');
-  const ingressStats = (await (await fetch(`${stack.endpoints.ingress}/stats`)).json()) as { routed: Record<string, number> };
+  // The ingress counts since it started; the measured run's split is what it routed after the warm-up.
+  const routedNow = await routedByIngress(stack.endpoints.ingress);
+  const ingressStats = { routed: Object.fromEntries(Object.entries(routedNow).map(([r, n]) => [r, n - (routedBefore[r] ?? 0)])) };
   const checks = await runChecks({ runId, acksFile: k6.logFile, summaryFile: k6.summary ? k6.summaryFile : undefined, endpoints: stack.endpoints, weights, routedByIngress: ingressStats.routed });
   if (checks.report) writeFileSync(path.join(outDir, 'reconcile.json'), JSON.stringify(checks.report, null, 2) + '\n');
   const summary = buildSummary({
     runId,
-    settings: { scenario: opts.scenario, rate, duration: opts.duration, p95Ms: p95, p99Ms: p99, pool, seed: Number(opts.seed), routeFile: path.relative(REPO_ROOT, opts['route-file']), weights, interrupted },
+    settings: { scenario: opts.scenario, warmupRequests, rate, duration: opts.duration, p95Ms: p95, p99Ms: p99, pool, seed: Number(opts.seed), routeFile: path.relative(REPO_ROOT, opts['route-file']), weights, interrupted },
     k6: { exitCode: k6.exitCode, summary: k6.summary },
     reconciliation: checks.reconciliation,
     split: checks.split,
