@@ -18,4 +18,7 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
   echo "$want" > "$stamp"
 fi
 bash scripts/install-tools.sh
+# A fresh install leaves hundreds of MB of dirty pages; their writeback would slow the stores' fsyncs
+# in the middle of the measured run (seen: a first run's p99 at 456 ms, the next one's at 21 ms).
+sync
 exec node --import tsx demo/main.ts "$@"
