@@ -1,6 +1,6 @@
 /** Drives an HTTP target with wrk (Debian's package) and parses what it prints. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -41,10 +41,14 @@ export async function wrkPost(url: string, body: string, opts: { connections: nu
   const dir = mkdtempSync(path.join(os.tmpdir(), 'splitbench-wrk-'));
   const script = path.join(dir, 'post.lua');
   writeFileSync(script, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\nwrk.headers["Content-Type"] = "application/json"\n`);
-  const { stdout } = await promisify(execFile)(
-    wrk,
-    ['-t', String(opts.threads ?? 1), '-c', String(opts.connections), '-d', `${opts.seconds}s`, '--latency', '-s', script, `${url}/course`],
-    { timeout: (opts.seconds + 30) * 1000 },
-  );
-  return parseWrk(stdout);
+  try {
+    const { stdout } = await promisify(execFile)(
+      wrk,
+      ['-t', String(opts.threads ?? 1), '-c', String(opts.connections), '-d', `${opts.seconds}s`, '--latency', '-s', script, `${url}/course`],
+      { timeout: (opts.seconds + 30) * 1000 },
+    );
+    return parseWrk(stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
