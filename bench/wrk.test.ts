@@ -20,8 +20,8 @@ Transfer/sec:    268.00KB
 
 t.test('parseWrk reads throughput, percentiles in ms, errors and non-2xx answers', async (t) => {
   t.same(parseWrk(SAMPLE), { rps: 979, p50Ms: 46.17, p99Ms: 349.5, requests: 7832, non2xx: 3, socketErrors: 3 });
-  const seconds = parseWrk(SAMPLE.replace('349.50ms', '1.12s').replace('46.17ms', '900.00us'));
+  const seconds = parseWrk(SAMPLE.replace(/99% +349\.50ms/, '99%    1.12s').replace(/50% +46\.17ms/, '50%   900.00us'));
   t.equal(seconds.p99Ms, 1120);
   t.equal(seconds.p50Ms, 0.9);
-  t.equal(parseWrk(SAMPLE.replace(/  Non-2xx.*\n/, '').replace(/  Socket errors.*\n/, '')).non2xx, 0);
+  t.equal(parseWrk(SAMPLE.replace(/ {2}Non-2xx.*\n/, '').replace(/ {2}Socket errors.*\n/, '')).non2xx, 0);
 });
