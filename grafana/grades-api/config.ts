@@ -1,12 +1,12 @@
 /** grades-api settings, read and validated once at start (the same env names as the services). */
 import { MONGO_DB_DEFAULT } from '../../contract/stores.js';
-import { DEFAULTS } from '../../contract/services.js';
+import { DEFAULT_PORTS, DEFAULTS } from '../../contract/services.js';
 import { readInt, readLogLevel, readPort, readString, readUrl, type Env } from '../../service-kit/config.js';
 import type { LogLevel } from '../../service-kit/logger.js';
 
-/** Not in contract/services.ts (that module lists the benchmark's own services); see grafana/README.md. */
+/** Not among contract's SERVICES (those are the benchmark's write path); its port is in DEFAULT_PORTS. */
 export const GRADES_API_NAME = 'grades-api';
-export const GRADES_API_PORT = 8090;
+export const GRADES_API_PORT = DEFAULT_PORTS.gradesApi;
 
 export interface GradesApiConfig {
   host: string;
