@@ -1,17 +1,18 @@
 /** grpc-client: the REST service of route A; validates, then forwards each record over gRPC. */
-import http from 'node:http';
 import type { Logger } from '../service-kit/logger.js';
 import { createMetrics } from '../service-kit/metrics.js';
-import { createRestApp } from '../service-kit/rest-app.js';
+import { closeHttpServer, listen } from '../service-kit/lifecycle.js';
+import { createRestServer } from '../service-kit/rest-app.js';
+import type { ServiceInstance } from '../service-kit/run-service.js';
 import type { GrpcClientConfig } from './config.js';
 import { GradeUpstream } from './upstream.js';
 
 export const ROUTE = 'grpc' as const;
 
-export function createGrpcClient(config: GrpcClientConfig, logger: Logger) {
+export function createGrpcClient(config: GrpcClientConfig, logger: Logger): ServiceInstance {
   const metrics = createMetrics({ service: 'grpc-client', route: ROUTE, instance: config.instanceId });
   const upstream = new GradeUpstream(config.grpcServerAddr, config.grpcDeadlineMs, metrics);
-  const rest = createRestApp({
+  const { server, startDraining } = createRestServer({
     route: ROUTE,
     instanceId: config.instanceId,
     logger,
@@ -20,14 +21,10 @@ export function createGrpcClient(config: GrpcClientConfig, logger: Logger) {
     write: (req, deadline) => upstream.submit(req, deadline),
     ready: () => upstream.ready(),
   });
-  const server = http.createServer(rest.app);
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = config.requestTimeoutMs + 5_000;
   return {
-    server,
-    metrics,
-    startDraining: rest.startDraining,
+    listen: async () => ({ port: await listen(server, config.port, config.host), upstream: config.grpcServerAddr }),
+    startDraining,
+    stopServing: (graceMs) => closeHttpServer(server, graceMs),
     closeResources: async () => upstream.close(),
   };
 }

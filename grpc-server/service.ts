@@ -6,7 +6,9 @@ import http from 'node:http';
 import * as grpc from '@grpc/grpc-js';
 import { HEALTHZ_PATH, METRICS_PATH, READYZ_PATH } from '../contract/http.js';
 import { loadProtos } from '../proto/load.js';
+import { closeHttpServer, listen } from '../service-kit/lifecycle.js';
 import type { Logger } from '../service-kit/logger.js';
+import type { ServiceInstance } from '../service-kit/run-service.js';
 import { createMetrics } from '../service-kit/metrics.js';
 import { MongoGradeStore } from '../stores/mongo-grades.js';
 import type { GrpcServerConfig } from './config.js';
@@ -17,7 +19,7 @@ export const GRADE_SERVICE_NAME = 'grades.v1.GradeService';
 /** How often readiness re-pings MongoDB. */
 const HEALTH_INTERVAL_MS = 1000;
 
-export function createGrpcServer(config: GrpcServerConfig, logger: Logger) {
+export function createGrpcServer(config: GrpcServerConfig, logger: Logger): ServiceInstance {
   const metrics = createMetrics({ service: 'grpc-server', route: ROUTE, instance: config.instanceId });
   const store = new MongoGradeStore({
     url: config.mongoUrl,
@@ -75,32 +77,44 @@ export function createGrpcServer(config: GrpcServerConfig, logger: Logger) {
     return json(404, { error: 'not_found', message: `no route for ${path}` });
   });
 
+  /** Lets in-flight calls finish, then forces the rest after graceMs. */
+  const stopGrpc = (graceMs: number): Promise<void> =>
+    new Promise<void>((resolve) => {
+      health.endWatches();
+      const force = setTimeout(() => {
+        logger.warn('grace period over; forcing gRPC shutdown');
+        server.forceShutdown();
+        resolve();
+      }, graceMs);
+      server.tryShutdown(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    });
+
+  const bindGrpc = (): Promise<number> => {
+    const address = config.host.includes(':') ? `[${config.host}]:${config.port}` : `${config.host}:${config.port}`;
+    return new Promise((resolve, reject) =>
+      server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(new Error(`gRPC on ${address}: ${err.message}`)) : resolve(port))),
+    );
+  };
+
   return {
-    server,
-    httpServer,
-    health,
-    metrics,
-    /** Starts the readiness loop (first ping at once). */
-    startHealthChecks: loop,
+    listen: async () => {
+      const port = await bindGrpc();
+      const httpPort = await listen(httpServer, config.httpPort, config.host);
+      // First MongoDB ping now; health turns SERVING when it answers.
+      loop();
+      return { port, httpPort, mongoDb: config.mongoDb };
+    },
     startDraining: (): void => {
       draining = true;
       clearTimeout(timer);
       health.setAll('NOT_SERVING');
     },
-    /** Lets in-flight calls finish, then forces the rest after graceMs. */
-    stopGrpc: (graceMs: number): Promise<void> =>
-      new Promise<void>((resolve) => {
-        health.endWatches();
-        const force = setTimeout(() => {
-          logger.warn('grace period over; forcing gRPC shutdown');
-          server.forceShutdown();
-          resolve();
-        }, graceMs);
-        server.tryShutdown(() => {
-          clearTimeout(force);
-          resolve();
-        });
-      }),
+    stopServing: async (graceMs) => {
+      await Promise.all([stopGrpc(graceMs), closeHttpServer(httpServer, graceMs)]);
+    },
     closeResources: () => store.close(),
   };
 }

@@ -4,18 +4,19 @@
  * fails after Mongo, the client gets 503 and its retry with the same Idempotency-Key finds the
  * stored record and completes the count; nothing is counted twice.
  */
-import http from 'node:http';
 import type { WriteRequest, WriteResult } from '../contract/record.js';
 import type { Logger } from '../service-kit/logger.js';
 import { createMetrics } from '../service-kit/metrics.js';
-import { createRestApp } from '../service-kit/rest-app.js';
+import { closeHttpServer, listen } from '../service-kit/lifecycle.js';
+import { createRestServer } from '../service-kit/rest-app.js';
+import type { ServiceInstance } from '../service-kit/run-service.js';
 import { MongoGradeStore } from '../stores/mongo-grades.js';
 import { RedisAggregates } from '../stores/redis-aggregates.js';
 import type { RedisWriterConfig } from './config.js';
 
 export const ROUTE = 'redis' as const;
 
-export function createRedisWriter(config: RedisWriterConfig, logger: Logger) {
+export function createRedisWriter(config: RedisWriterConfig, logger: Logger): ServiceInstance {
   const metrics = createMetrics({ service: 'redis-writer', route: ROUTE, instance: config.instanceId });
   const mongo = new MongoGradeStore({
     url: config.mongoUrl,
@@ -49,17 +50,11 @@ export function createRedisWriter(config: RedisWriterConfig, logger: Logger) {
     return checks.flatMap((c) => (c.status === 'rejected' ? [String((c.reason as Error).message)] : []));
   };
 
-  const rest = createRestApp({ route: ROUTE, instanceId: config.instanceId, logger, metrics, requestTimeoutMs: config.requestTimeoutMs, write, ready });
-  const server = http.createServer(rest.app);
-  // Keep-alive longer than typical proxies' idle timeout, so the proxy closes first (no races on reuse).
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = config.requestTimeoutMs + 5_000;
-
+  const { server, startDraining } = createRestServer({ route: ROUTE, instanceId: config.instanceId, logger, metrics, requestTimeoutMs: config.requestTimeoutMs, write, ready });
   return {
-    server,
-    metrics,
-    startDraining: rest.startDraining,
+    listen: async () => ({ port: await listen(server, config.port, config.host), mongoDb: config.mongoDb }),
+    startDraining,
+    stopServing: (graceMs) => closeHttpServer(server, graceMs),
     closeResources: async () => {
       await Promise.allSettled([mongo.close(), redis.close()]);
     },

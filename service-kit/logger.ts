@@ -9,6 +9,8 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /** An info line written whatever the level: for the few lines tools depend on (e.g. "listening"). */
+  always(msg: string, fields?: Record<string, unknown>): void;
 }
 
 export function createLogger(
@@ -17,8 +19,8 @@ export function createLogger(
   write: (line: string) => void = (line) => process.stdout.write(line),
 ): Logger {
   const min = ORDER[level];
-  const emit = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
-    if (ORDER[lvl] < min) return;
+  const emit = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>, force = false): void => {
+    if (!force && ORDER[lvl] < min) return;
     const entry: Record<string, unknown> = { time: new Date().toISOString(), level: lvl, ...base, msg, ...fields };
     if (entry.err instanceof Error) entry.err = { name: entry.err.name, message: entry.err.message };
     write(JSON.stringify(entry) + '\n');
@@ -28,5 +30,6 @@ export function createLogger(
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
+    always: (m, f) => emit('info', m, f, true),
   };
 }

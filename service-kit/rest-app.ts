@@ -3,6 +3,7 @@
  * validation, idempotency headers, status mapping, health, readiness and metrics. A service plugs
  * in only how a validated record is written (`write`) and what readiness means (`ready`).
  */
+import http from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { validateGrade } from '../contract/grade.js';
 import {
@@ -221,4 +222,17 @@ function respondToWriteError(res: Response, err: unknown, req: WriteRequest, dep
     logger.error('write failed', { id: req.id, err });
     sendError(res, 500, 'internal', 'internal error; the record may not be stored, retry with the same Idempotency-Key');
   }
+}
+
+/**
+ * The HTTP server around a REST app. Keep-alive outlives typical proxies' idle timeout, so the proxy
+ * closes first and never reuses a socket the server is closing; a request may not outlive its write.
+ */
+export function createRestServer(deps: RestAppDeps): { server: http.Server; startDraining(): void } {
+  const rest = createRestApp(deps);
+  const server = http.createServer(rest.app);
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = deps.requestTimeoutMs + 5_000;
+  return { server, startDraining: rest.startDraining };
 }

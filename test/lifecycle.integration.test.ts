@@ -62,3 +62,10 @@ t.test('SIGTERM lets the request in flight finish, then grpc-client exits 0', as
   t.match(svc.proc.output(), /"msg":"stopped"/);
   await t.rejects(fetch(`${svc.baseUrl}/healthz`), 'no longer listening');
 });
+
+t.test('LOG_LEVEL=error still prints the "listening" line the stack waits for', async (t) => {
+  const svc = await startService('grpc-client', { env: { LOG_LEVEL: 'error', GRPC_SERVER_ADDR: '127.0.0.1:1' } });
+  t.teardown(() => svc.stop(1000));
+  t.ok(svc.port > 0, `bound port ${svc.port} read from the line`);
+  t.equal((await fetch(`${svc.baseUrl}/healthz`)).status, 200);
+});
