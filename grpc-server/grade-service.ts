@@ -1,6 +1,8 @@
 /** grades.v1.GradeService: validates each record again (never trust the network) and stores it in MongoDB. */
 import * as grpc from '@grpc/grpc-js';
 import { GRADE_FIELDS, validateGrade } from '../contract/grade.js';
+// Record ids are the REST side's Idempotency-Keys, so the same pattern holds them.
+import { IDEMPOTENCY_KEY_PATTERN as ID_PATTERN, RUN_ID_PATTERN } from '../contract/http.js';
 import type { GradeServiceHandlers } from '../proto/generated/grades/v1/GradeService.js';
 import type { Grade__Output } from '../proto/generated/grades/v1/Grade.js';
 import { ConflictError, UnavailableError } from '../service-kit/errors.js';
@@ -21,8 +23,6 @@ export function gradeFromMessage(msg: Grade__Output | null | undefined): Record<
   return out;
 }
 
-const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-const RUN_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function createGradeService(store: MongoGradeStore, metrics: ServiceMetrics, logger: Logger): GradeServiceHandlers {
   return {

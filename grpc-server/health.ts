@@ -10,7 +10,7 @@ export type ServingStatus = 'SERVING' | 'NOT_SERVING';
 
 export class HealthService {
   private readonly statuses = new Map<string, ServingStatus>();
-  private readonly watchers = new Map<string, Set<(status: ServingStatus) => void>>();
+  private readonly watchers = new Map<string, Set<((status: ServingStatus) => void) & { end(): void }>>();
 
   constructor(services: string[], initial: ServingStatus = 'NOT_SERVING') {
     // '' is the whole server, as the protocol defines.
@@ -48,7 +48,7 @@ export class HealthService {
         send(this.statuses.get(name) ?? 'SERVICE_UNKNOWN');
         const listeners = this.watchers.get(name) ?? new Set();
         this.watchers.set(name, listeners);
-        const listener = (s: ServingStatus): void => send(s);
+        const listener = Object.assign((s: ServingStatus): void => send(s), { end: () => call.end() });
         listeners.add(listener);
         call.on('cancelled', () => listeners.delete(listener));
         call.on('close', () => listeners.delete(listener));
@@ -58,6 +58,7 @@ export class HealthService {
 
   /** Ends every open Watch stream (at shutdown, so tryShutdown does not wait for them). */
   endWatches(): void {
+    for (const listeners of this.watchers.values()) for (const l of listeners) l.end();
     this.watchers.clear();
   }
 }

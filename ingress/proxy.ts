@@ -7,6 +7,7 @@
 import http from 'node:http';
 import { COURSE_PATH, HEADERS, HEALTHZ_PATH, METRICS_PATH, READYZ_PATH, RETRY_AFTER_SECONDS } from '../contract/http.js';
 import type { RouteName } from '../contract/routes.js';
+import { closeHttpServer } from '../service-kit/lifecycle.js';
 import { weightedPicker } from './weighted-pick.js';
 
 export interface Backend {
@@ -144,14 +145,7 @@ export function createIngress(opts: IngressOptions) {
     server,
     stats,
     close: async (graceMs = 5000): Promise<void> => {
-      await new Promise<void>((resolve) => {
-        const force = setTimeout(() => server.closeAllConnections(), graceMs);
-        server.close(() => {
-          clearTimeout(force);
-          resolve();
-        });
-        server.closeIdleConnections();
-      });
+      await closeHttpServer(server, graceMs);
       for (const agent of agents.values()) agent.destroy();
     },
   };

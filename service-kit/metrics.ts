@@ -18,34 +18,13 @@ export function createMetrics(labels: { service: string; route?: string; instanc
   registry.setDefaultLabels(labels.route ? labels : { service: labels.service, instance: labels.instance });
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
-  const httpDuration = new Histogram({
-    name: METRICS.httpRequestDuration,
-    help: 'HTTP request duration by method, path and status',
-    labelNames: ['method', 'path', 'status'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers,
-  });
-  const storeDuration = new Histogram({
-    name: METRICS.storeOperationDuration,
-    help: 'Store call duration by store, operation and outcome',
-    labelNames: ['store', 'operation', 'outcome'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers,
-  });
-  const grpcClientDuration = new Histogram({
-    name: METRICS.grpcClientDuration,
-    help: 'Outgoing gRPC call duration by method and status code',
-    labelNames: ['method', 'code'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers,
-  });
-  const grpcServerDuration = new Histogram({
-    name: METRICS.grpcServerDuration,
-    help: 'Incoming gRPC call duration by method and status code',
-    labelNames: ['method', 'code'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers,
-  });
+  // Every latency histogram shares the buckets and the registry; only name, help and labels differ.
+  const latency = <L extends string>(name: string, help: string, labelNames: readonly L[]): Histogram<L> =>
+    new Histogram({ name, help, labelNames, buckets: LATENCY_BUCKETS, registers });
+  const httpDuration = latency(METRICS.httpRequestDuration, 'HTTP request duration by method, path and status', ['method', 'path', 'status']);
+  const storeDuration = latency(METRICS.storeOperationDuration, 'Store call duration by store, operation and outcome', ['store', 'operation', 'outcome']);
+  const grpcClientDuration = latency(METRICS.grpcClientDuration, 'Outgoing gRPC call duration by method and status code', ['method', 'code']);
+  const grpcServerDuration = latency(METRICS.grpcServerDuration, 'Incoming gRPC call duration by method and status code', ['method', 'code']);
   const records = new Counter({
     name: METRICS.recordsTotal,
     help: 'Write requests by outcome (created, replayed, conflict, invalid, unavailable, timeout, error)',

@@ -7,6 +7,7 @@ import { gradeFingerprint, type Grade } from '../contract/grade.js';
 import type { WriteRequest, WriteResult } from '../contract/record.js';
 import { GRADES_COLLECTION, GRADES_INDEXES } from '../contract/stores.js';
 import { ConflictError, UnavailableError } from '../service-kit/errors.js';
+import { timed, type StoreObserver } from './observe.js';
 
 /** The document as stored; grade fields sit at the top level so dashboards can group on them. */
 export interface GradeDocument extends Grade {
@@ -20,8 +21,7 @@ export interface GradeDocument extends Grade {
 
 const DUPLICATE_KEY = 11000;
 
-/** Observes each store call; services pass a metrics recorder. */
-export type StoreObserver = (operation: string, ok: boolean, seconds: number) => void;
+export type { StoreObserver } from './observe.js';
 
 export interface MongoGradeStoreOptions {
   url: string;
@@ -64,13 +64,13 @@ export class MongoGradeStore {
     };
     await this.ensureIndexes();
     try {
-      await this.timed('insert', () => this.collection.insertOne(doc));
+      await timed(this.observe, 'insert', () => this.collection.insertOne(doc));
       return { id: req.id, route, receivedAt: now.toISOString(), replayed: false };
     } catch (err) {
       if (!(err instanceof MongoServerError && err.code === DUPLICATE_KEY)) throw toStoreError(err);
     }
     // Same id seen before: either a client replay or a retry after a lost acknowledgement.
-    const existing = await this.timed('find', () => this.collection.findOne({ _id: req.id })).catch((err: unknown) => {
+    const existing = await timed(this.observe, 'find', () => this.collection.findOne({ _id: req.id })).catch((err: unknown) => {
       throw toStoreError(err);
     });
     if (existing === null) throw new UnavailableError('record vanished between insert and read; retry');
@@ -82,7 +82,7 @@ export class MongoGradeStore {
 
   async ping(): Promise<void> {
     try {
-      await this.timed('ping', () => this.client.db('admin').command({ ping: 1 }));
+      await timed(this.observe, 'ping', () => this.client.db('admin').command({ ping: 1 }));
     } catch (err) {
       throw toStoreError(err);
     }
@@ -102,18 +102,6 @@ export class MongoGradeStore {
         throw toStoreError(err);
       });
     return this.indexesReady;
-  }
-
-  private async timed<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-    const start = process.hrtime.bigint();
-    let ok = false;
-    try {
-      const result = await fn();
-      ok = true;
-      return result;
-    } finally {
-      this.observe(operation, ok, Number(process.hrtime.bigint() - start) / 1e9);
-    }
   }
 }
 

@@ -7,7 +7,8 @@ import { createClient } from 'redis';
 import { passed, type Grade } from '../contract/grade.js';
 import { REDIS_KEYS, RECENT_STREAM_MAXLEN, SEEN_TTL_SECONDS } from '../contract/stores.js';
 import { UnavailableError } from '../service-kit/errors.js';
-import type { StoreObserver } from './mongo-grades.js';
+import { createHash } from 'node:crypto';
+import { timed, type StoreObserver } from './observe.js';
 
 export interface CountableRecord {
   id: string;
@@ -46,6 +47,9 @@ redis.call('XADD', KEYS[12], 'MAXLEN', '~', ARGV[9], '*', 'id', ARGV[10], 'recor
 return 1
 `;
 
+/** Redis names a cached script by the SHA-1 of its text, so the SHA is known without asking Redis. */
+const APPLY_SCRIPT_SHA = createHash('sha1').update(APPLY_SCRIPT).digest('hex');
+
 export interface RedisAggregatesOptions {
   url: string;
   /** Per-command timeout, so a hung Redis fails the request instead of holding it. */
@@ -59,7 +63,6 @@ export type SplitbenchRedis = ReturnType<typeof createClient>;
 export class RedisAggregates {
   readonly client: SplitbenchRedis;
   private readonly observe: StoreObserver;
-  private sha: string | undefined;
   private readonly connecting: Promise<unknown>;
 
   constructor(private readonly opts: RedisAggregatesOptions) {
@@ -128,30 +131,21 @@ export class RedisAggregates {
 
   private async evalScript(keys: string[], args: string[]): Promise<unknown> {
     const options = { timeout: this.opts.timeoutMs };
-    if (this.sha !== undefined) {
-      try {
-        return await this.client.sendCommand(['EVALSHA', this.sha, String(keys.length), ...keys, ...args], options);
-      } catch (err) {
-        if (!(err instanceof Error && err.message.startsWith('NOSCRIPT'))) throw err;
-      }
+    try {
+      return await this.client.sendCommand(['EVALSHA', APPLY_SCRIPT_SHA, String(keys.length), ...keys, ...args], options);
+    } catch (err) {
+      if (!(err instanceof Error && err.message.startsWith('NOSCRIPT'))) throw err;
     }
-    // EVAL loads the script into Redis' cache; later calls send only its SHA.
-    const reply = await this.client.sendCommand(['EVAL', APPLY_SCRIPT, String(keys.length), ...keys, ...args], options);
-    this.sha ??= String(await this.client.sendCommand(['SCRIPT', 'LOAD', APPLY_SCRIPT], options));
-    return reply;
+    // Not in Redis' script cache yet (first call, or after a restart): EVAL sends it and caches it.
+    return this.client.sendCommand(['EVAL', APPLY_SCRIPT, String(keys.length), ...keys, ...args], options);
   }
 
+  /** Times the call; any failure means the count did not happen: report "unavailable". */
   private async timed<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-    const start = process.hrtime.bigint();
-    let ok = false;
     try {
-      const result = await fn();
-      ok = true;
-      return result;
+      return await timed(this.observe, operation, fn);
     } catch (err) {
       throw new UnavailableError(`Redis: ${err instanceof Error ? err.message : String(err)}`);
-    } finally {
-      this.observe(operation, ok, Number(process.hrtime.bigint() - start) / 1e9);
     }
   }
 }
