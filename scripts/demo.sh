@@ -6,17 +6,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 for arg in "$@"; do
   if [[ "$arg" == "--help" || "$arg" == "-h" ]]; then
-    [[ -x node_modules/.bin/tsx ]] || npm ci --no-audit --no-fund >&2
+    bash scripts/ensure-npm.sh
     exec node --import tsx demo/main.ts --help
   fi
 done
-stamp="node_modules/.splitbench-lock-sha"
-want=$(sha256sum package-lock.json | cut -c1-64)
-if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
-  echo "demo: installing npm packages (npm ci)" >&2
-  npm ci --no-audit --no-fund >&2
-  echo "$want" > "$stamp"
-fi
+bash scripts/ensure-npm.sh
 bash scripts/install-tools.sh
 # A fresh install leaves hundreds of MB of dirty pages; their writeback would slow the stores' fsyncs
 # in the middle of the measured run (seen: a first run's p99 at 456 ms, the next one's at 21 ms).

@@ -16,13 +16,8 @@ check() { # name, command...
 }
 
 # npm packages: reinstall when package-lock.json changed since the last install.
-stamp="node_modules/.splitbench-lock-sha"
-want=$(sha256sum package-lock.json | cut -c1-64)
-if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
-  log "npm ci"
-  npm ci --no-audit --no-fund || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
-  echo "$want" > "$stamp"
-fi
+log "npm packages"
+bash scripts/ensure-npm.sh || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 # tap compiles its plugin list (we swap @tapjs/typescript for @tapjs/tsx) into node_modules.
 npx tap build >/dev/null
 
