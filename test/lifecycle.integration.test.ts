@@ -69,3 +69,27 @@ t.test('LOG_LEVEL=error still prints the "listening" line the stack waits for', 
   t.ok(svc.port > 0, `bound port ${svc.port} read from the line`);
   t.equal((await fetch(`${svc.baseUrl}/healthz`)).status, 200);
 });
+
+t.test('SIGTERM ends open health Watch streams, so grpc-server stops without forcing', async (t) => {
+  const { startMongo } = await import('../stack/mongo.js');
+  const mongo = await startMongo();
+  t.teardown(() => mongo.stop());
+  const svc = await startService('grpc-server', { env: { MONGO_URL: mongo.url, SHUTDOWN_GRACE_MS: '3000' } });
+  t.teardown(() => svc.stop(1000));
+  const protos = loadProtos();
+  const health = new protos.health.grpc.health.v1.Health(`127.0.0.1:${svc.port}`, grpc.credentials.createInsecure());
+  t.teardown(() => health.close());
+  const stream = health.Watch({ service: '' });
+  const statuses: string[] = [];
+  stream.on('data', (m: { status?: string }) => statuses.push(m.status ?? '?'));
+  const ended = new Promise<string>((resolve) => {
+    stream.on('end', () => resolve('end'));
+    stream.on('error', (e: Error) => resolve(`error: ${e.message}`));
+  });
+  while (!statuses.includes('SERVING')) await new Promise((r) => setTimeout(r, 50));
+  svc.proc.child.kill('SIGTERM');
+  t.same(await svc.proc.exited, { code: 0, signal: null });
+  t.equal(await ended, 'end', 'the Watch stream ended cleanly');
+  t.ok(statuses.includes('NOT_SERVING'), `watchers saw draining: ${statuses.join(',')}`);
+  t.notMatch(svc.proc.output(), /forcing gRPC shutdown/, 'no forced shutdown');
+});
