@@ -94,6 +94,11 @@ try {
   await measure('ingress -> node:http stubs', `http://127.0.0.1:${ingressStub.port}`, 'node:http');
   await measure('ingress -> both real routes', `http://127.0.0.1:${ingressReal.port}`, '');
 
+  // What the routes answered through the ingress: a non-2xx at saturation should be explained, not guessed.
+  const realStats = (await (await fetch(`http://127.0.0.1:${ingressReal.port}/stats`)).json()) as { statuses: Record<string, Record<string, number>>; upstreamErrors: Record<string, number> };
+  const rejected = [grpcClient, redisWriter].flatMap((svc) =>
+    svc.proc.output().split('\n').filter((l) => /"level":"(warn|error)"/.test(l)).map((l) => `${svc.name}: ${l.slice(0, 300)}`),
+  );
   const by = (n: string): WrkResult | undefined => rows.find((r) => r.name.startsWith(n))?.result;
   const ratio = (r: WrkResult, b: WrkResult | undefined): string => (b ? `${(r.rps / b.rps).toFixed(2)}x` : '');
   console.log(`\nsplitbench services benchmark: wrk, ${connections} connections, ${seconds}s each, one record per POST\n`);
@@ -117,6 +122,8 @@ try {
     const pair = 2 / (1 / a.rps + 1 / b.rps);
     console.log(`ingress over the real routes: ${real.rps.toFixed(0)} req/s vs ${pair.toFixed(0)} req/s expected from the routes hit directly (${ratio(real, { ...real, rps: pair })})`);
   }
+  console.log(`ingress -> real routes, answers by route and status: ${JSON.stringify(realStats.statuses)}, upstream errors ${JSON.stringify(realStats.upstreamErrors)}`);
+  for (const line of rejected.slice(0, 5)) console.log(`  ${line}`);
   mkdirSync(path.dirname(values.json), { recursive: true });
   writeFileSync(values.json, JSON.stringify({ seconds, connections, mongo: mongo.kind, rows }, null, 2) + '\n');
   console.log(`\nwritten ${path.relative(process.cwd(), values.json)}`);
