@@ -38,9 +38,3 @@ export interface CourseError {
   message: string;
   fields?: { field: string; message: string }[];
 }
-
-/**
- * k6 logs one line per acknowledged write, `splitbench.ack <runId> <route> <id> <status>`, and the
- * reconciler reads them back. (This file has no imports so k6 can load it too.)
- */
-export const ACK_LOG_MARKER = 'splitbench.ack';

@@ -9,6 +9,7 @@ import path from 'node:path';
 import t from 'tap';
 import { parse } from 'yaml';
 import { RUN_ID_PATTERN } from '../contract/http.js';
+import { isProfileName } from '../contract/load-profiles.js';
 import { copyToTemp, find, kustomize, one, REPO_ROOT, type K8sObject } from './lib/kustomize.js';
 import { validateObject } from './lib/schemas.js';
 import { onlyContainer, podTemplate, quantity, type Container } from './lib/workloads.js';
@@ -27,7 +28,7 @@ const dataFiles = generator.configMapGenerator.find((g) => g.name === 'k6-data')
 function buildWithStandIns(mode: Mode): K8sObject[] {
   const tmp = copyToTemp(['k8s']);
   try {
-    for (const rel of [...scriptFiles, ...contractFiles, ...dataFiles]) {
+    for (const rel of generator.configMapGenerator.flatMap((g) => g.files)) {
       const file = path.resolve(tmp.root, 'k8s', 'loadtest', 'scripts', rel);
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, rel.endsWith('.json') ? '[]\n' : `// stand-in for ${path.basename(rel)}\nexport default function () {}\n`);
@@ -47,10 +48,15 @@ function configMapKeys(objects: K8sObject[], name: string): string[] {
 
 t.test('the generators read the scripts from loadtest/, the contract from contract/, the pool from data/', async (t) => {
   const rel = (files: string[]): string[] => files.map((f) => path.relative('../../..', f));
-  t.same(rel(scriptFiles), ['loadtest/main.ts', 'loadtest/profiles.ts'], 'k6-scripts');
-  t.same(rel(contractFiles), ['contract/http.ts', 'contract/routes.ts'], 'k6-contract');
+  t.ok(rel(scriptFiles).every((f) => f.startsWith('loadtest/')), 'k6-scripts: loadtest/ only');
+  t.ok(rel(contractFiles).every((f) => f.startsWith('contract/')), 'k6-contract: contract/ only');
   t.same(rel(dataFiles), ['data/pool.json'], 'k6-data (made by npm run gen)');
 });
+
+/** The k6 modules in loadtest/ (not the Node tests beside them). */
+function onDiskScripts(): string[] {
+  return readdirSync(path.join(REPO_ROOT, 'loadtest')).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts')).sort();
+}
 
 /** Repository-relative files reachable from loadtest/main.ts through relative imports, plus the default data file. */
 function scriptClosure(): string[] {
@@ -65,16 +71,12 @@ function scriptClosure(): string[] {
       queue.push(path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1] as string)));
     }
   }
-  const data = /'DATA',\s*'([^']+)'/.exec(readFileSync(path.join(REPO_ROOT, 'loadtest', 'main.ts'), 'utf8'))?.[1];
+  const data = /E\.DATA,\s*'([^']+)'/.exec(readFileSync(path.join(REPO_ROOT, 'loadtest', 'settings.ts'), 'utf8'))?.[1];
   if (data !== undefined) seen.add(path.posix.normalize(path.posix.join('loadtest', data)));
   return [...seen].sort();
 }
 
 t.test('every file loadtest/main.ts reaches is in a ConfigMap mounted where its relative path points', async (t) => {
-  if (!existsSync(path.join(REPO_ROOT, 'loadtest', 'main.ts'))) {
-    t.pass('loadtest/main.ts is not written yet; the generator lists above name what the Job expects', { skip: true });
-    return;
-  }
   const closure = scriptClosure();
   t.ok(closure.includes('loadtest/profiles.ts') && closure.includes('data/pool.json'), `the walk found the imports and the data file: ${closure.join(', ')}`);
   const listed = new Map<string, string>();
@@ -95,8 +97,7 @@ t.test('every file loadtest/main.ts reaches is in a ConfigMap mounted where its 
     const runnerCm = runner.volumes.find((v) => v.name === runnerMount?.name)?.configMap?.name ?? '';
     t.ok(generatorName !== undefined && runnerCm.startsWith(`${generatorName}-`), `TestRun: /${file} comes from ${generatorName}`);
   }
-  const onDisk = readdirSync(path.join(REPO_ROOT, 'loadtest')).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts')).sort();
-  t.same(scriptFiles.map((f) => path.basename(f)).sort(), onDisk, 'k6-scripts holds every loadtest/*.ts module');
+  t.same(scriptFiles.map((f) => path.basename(f)).sort(), onDiskScripts(), 'k6-scripts holds every loadtest/*.ts module');
 });
 
 t.test('both builds validate and share the same ConfigMaps', async (t) => {
@@ -105,7 +106,7 @@ t.test('both builds validate and share the same ConfigMaps', async (t) => {
     t.equal(o.metadata.namespace, NAMESPACE, `${o.kind} ${o.metadata.name} in ${NAMESPACE}`);
   }
   t.same(find(job, 'ConfigMap').map((c) => c.metadata.name).sort(), find(operator, 'ConfigMap').map((c) => c.metadata.name).sort());
-  t.same(configMapKeys(job, find(job, 'ConfigMap').find((c) => c.metadata.name.startsWith('k6-scripts-'))?.metadata.name ?? ''), ['main.ts', 'profiles.ts']);
+  t.same(configMapKeys(job, find(job, 'ConfigMap').find((c) => c.metadata.name.startsWith('k6-scripts-'))?.metadata.name ?? ''), onDiskScripts());
 });
 
 t.test('the Job: outside the mesh, pinned k6 v2, scripts and pool mounted where relative paths find them', async (t) => {
@@ -133,11 +134,7 @@ t.test('the Job: outside the mesh, pinned k6 v2, scripts and pool mounted where 
   for (const name of ['BASE_URL', 'SCENARIO', 'RUN_ID']) t.ok(env.has(name), `env ${name}`);
   t.notOk(env.has('K6_VUS') || env.has('K6_ITERATIONS'), 'no K6_VUS / K6_ITERATIONS (they replace the scenarios)');
   t.match(env.get('BASE_URL'), /^http:\/\/ingress-nginx-controller\.ingress-nginx\.svc\.cluster\.local$/, 'default target: the ingress-nginx controller');
-  const profiles = path.join(REPO_ROOT, 'loadtest', 'profiles.ts');
-  if (existsSync(profiles)) {
-    const names = /PROFILE_NAMES\s*=\s*\[([^\]]*)\]/.exec(readFileSync(profiles, 'utf8'))?.[1] ?? '';
-    t.ok(names.includes(`'${env.get('SCENARIO')}'`), `default SCENARIO ${env.get('SCENARIO')} is one of loadtest/profiles.ts PROFILE_NAMES (${names})`);
-  }
+  t.ok(isProfileName(env.get('SCENARIO') ?? ''), `default SCENARIO ${env.get('SCENARIO')} is a profile of contract/load-profiles.ts`);
   t.ok(c.resources?.requests?.cpu && quantity(c.resources.requests.cpu) >= 1, 'k6 gets at least one CPU, so the load generator is not the bottleneck');
 });
 
@@ -265,12 +262,12 @@ function materialize(root: string, objects: K8sObject[], volumes: { name: string
 
 t.test('real k6 loads the real scripts from the mounted layout (Job and TestRun)', async (t) => {
   const k6 = findK6();
-  if (k6 === undefined || !existsSync(path.join(REPO_ROOT, 'loadtest', 'main.ts'))) {
-    t.pass(`needs k6 (scripts/install-tools.sh) and loadtest/main.ts; k6=${k6 ?? 'missing'}`, { skip: true });
+  if (k6 === undefined) {
+    t.fail('k6 is missing: run bash scripts/install-tools.sh (npm test does)');
     return;
   }
-  // Build from a copy holding the real scripts and contract, and a two-record pool (data/ is generated, not committed).
-  const tmp = copyToTemp(['k8s', 'loadtest', 'contract']);
+  // Build from a copy holding the real scripts, contract and formatter, and a two-record pool (data/ is generated, not committed).
+  const tmp = copyToTemp(['k8s', 'loadtest', 'contract', 'format']);
   try {
     mkdirSync(path.join(tmp.root, 'data'));
     writeFileSync(path.join(tmp.root, 'data', 'pool.json'), JSON.stringify([

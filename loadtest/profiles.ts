@@ -6,21 +6,13 @@
  * offered rate must not bend to the system, or a slow path would simply be sent less work. When the
  * system falls behind, k6 cannot start iterations on time and counts them in `dropped_iterations`.
  *
- * Defaults suit a 2-core machine that also runs the stack and k6 itself (see ARCHITECTURE.md's
- * measured ceilings); raise RATE and MAX_VUS on bigger hardware.
+ * Defaults suit a 2-core machine that also runs the stack and k6 itself (docs/architecture.md has
+ * the measured ceilings); raise RATE and MAX_VUS on bigger hardware.
  */
 import type { Scenario } from 'k6/options';
+import { DEFAULT_PROFILE, PROFILE_ALIASES, PROFILE_NAMES, SCENARIO_OVERRIDES, type ProfileName } from '../contract/load-profiles.ts';
 
-export const PROFILE_NAMES = ['smoke', 'load', 'stress', 'spike', 'soak'] as const;
-export type ProfileName = (typeof PROFILE_NAMES)[number];
-
-/**
- * Other names for a profile. The in-cluster Job (k8s/loadtest) and grafana/quickpizza call the
- * steady profile "average".
- */
-export const PROFILE_ALIASES: Readonly<Record<string, ProfileName>> = { average: 'load' };
-
-export const DEFAULT_PROFILE: ProfileName = 'load';
+export { PROFILE_NAMES, type ProfileName } from '../contract/load-profiles.ts';
 
 interface Defaults {
   /** Requests per second (peak for stress and spike). */
@@ -45,8 +37,6 @@ export const PROFILE_DEFAULTS: Readonly<Record<ProfileName, Defaults>> = {
  */
 export const GRACEFUL_STOP = '15s';
 
-/** These k6 settings replace a script's scenarios; a run with them would not be the profile it claims. */
-export const SCENARIO_OVERRIDES = ['K6_VUS', 'K6_DURATION', 'K6_ITERATIONS', 'K6_STAGES'] as const;
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

@@ -1,0 +1,151 @@
+/**
+ * summary.json, as loadtest/ writes it at the end of every k6 run (handleSummary) and as the demo, the
+ * reconciler and the in-cluster collector read it. One definition: the type, its schema id, and the one
+ * parser every reader uses (it checks every field it returns, so a reader never trusts a cast).
+ * k6 imports only the types (erased), so this file may use Node-free code only.
+ */
+
+export const K6_SUMMARY_SCHEMA = 'splitbench.k6-summary/1';
+
+/** Per route, by the X-Route of the answers. Latencies in ms; null when the route had no answer. */
+export interface K6RouteSummary {
+  requests: number;
+  acknowledged: number;
+  errors: number;
+  errorRate: number;
+  rps: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+export interface K6Threshold {
+  metric: string;
+  threshold: string;
+  ok: boolean;
+}
+
+export interface K6SummarySettings {
+  rate: number;
+  startRate: number;
+  durationS: number;
+  preAllocatedVUs: number;
+  maxVUs: number;
+  routes: string[];
+  maxErrorRate: number;
+  p95Ms: number;
+  p99Ms: number;
+  data: string;
+  poolSize: number | null;
+  /** False when k6 ran with ACK_LOG=0: no ack lines, only counts can be reconciled. */
+  ackLog: boolean;
+}
+
+export interface K6Summary {
+  schema: typeof K6_SUMMARY_SCHEMA;
+  runId: string | null;
+  /** False when setup() failed (the target was not ready): no load was sent. */
+  setupCompleted: boolean;
+  scenario: string;
+  baseUrl: string;
+  startedAt: string | null;
+  durationMs: number;
+  requests: number;
+  acknowledged: number;
+  replayed: number;
+  errorRate: number;
+  rps: number;
+  droppedIterations: number;
+  /** Answers with no X-Route, or one outside the expected routes. */
+  unrouted: number;
+  /** The routes k6 was told to expect (its ROUTES setting); a route not listed was not expected to answer. */
+  routes: Record<string, K6RouteSummary>;
+  thresholds: { passed: boolean; failed: string[]; all: K6Threshold[] };
+  settings: K6SummarySettings;
+}
+
+export class SummaryError extends Error {
+  override name = 'SummaryError';
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Field readers that name the path of a bad field in their error. */
+function reader(source: string) {
+  const bad = (where: string, want: string, v: unknown): never => {
+    throw new SummaryError(`${source}: ${where} must be ${want}, got ${JSON.stringify(v)}`);
+  };
+  const obj = (v: unknown, where: string): Json => (isObject(v) ? v : bad(where, 'an object', v));
+  const num = (v: unknown, where: string): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : bad(where, 'a non-negative number', v));
+  const count = (v: unknown, where: string): number => (Number.isSafeInteger(v) && (v as number) >= 0 ? (v as number) : bad(where, 'a non-negative integer', v));
+  const str = (v: unknown, where: string): string => (typeof v === 'string' ? v : bad(where, 'a string', v));
+  const bool = (v: unknown, where: string): boolean => (typeof v === 'boolean' ? v : bad(where, 'true or false', v));
+  const orNull = <T>(f: (v: unknown, w: string) => T) => (v: unknown, where: string): T | null => (v === null ? null : f(v, where));
+  const strings = (v: unknown, where: string): string[] => (Array.isArray(v) ? v.map((s, i) => str(s, `${where}[${i}]`)) : bad(where, 'an array of strings', v));
+  return { obj, num, count, str, bool, orNull, strings };
+}
+
+/** Checks a parsed summary.json; `source` names the file in errors. */
+export function parseK6Summary(json: unknown, source = 'summary.json'): K6Summary {
+  const r = reader(source);
+  const o = r.obj(json, 'the document');
+  if (o.schema !== K6_SUMMARY_SCHEMA) throw new SummaryError(`${source}: schema is ${JSON.stringify(o.schema)}, expected ${K6_SUMMARY_SCHEMA}`);
+  const routes: Record<string, K6RouteSummary> = {};
+  for (const [name, raw] of Object.entries(r.obj(o.routes, 'routes'))) {
+    const at = `routes.${name}`;
+    const x = r.obj(raw, at);
+    routes[name] = {
+      requests: r.count(x.requests, `${at}.requests`),
+      acknowledged: r.count(x.acknowledged, `${at}.acknowledged`),
+      errors: r.count(x.errors, `${at}.errors`),
+      errorRate: r.num(x.errorRate, `${at}.errorRate`),
+      rps: r.num(x.rps, `${at}.rps`),
+      p50: r.orNull(r.num)(x.p50, `${at}.p50`),
+      p95: r.orNull(r.num)(x.p95, `${at}.p95`),
+      p99: r.orNull(r.num)(x.p99, `${at}.p99`),
+    };
+  }
+  const t = r.obj(o.thresholds, 'thresholds');
+  const all = Array.isArray(t.all) ? t.all : r.obj(t.all, 'thresholds.all');
+  const s = r.obj(o.settings, 'settings');
+  return {
+    schema: K6_SUMMARY_SCHEMA,
+    runId: r.orNull(r.str)(o.runId, 'runId'),
+    setupCompleted: r.bool(o.setupCompleted, 'setupCompleted'),
+    scenario: r.str(o.scenario, 'scenario'),
+    baseUrl: r.str(o.baseUrl, 'baseUrl'),
+    startedAt: r.orNull(r.str)(o.startedAt, 'startedAt'),
+    durationMs: r.num(o.durationMs, 'durationMs'),
+    requests: r.count(o.requests, 'requests'),
+    acknowledged: r.count(o.acknowledged, 'acknowledged'),
+    replayed: r.count(o.replayed, 'replayed'),
+    errorRate: r.num(o.errorRate, 'errorRate'),
+    rps: r.num(o.rps, 'rps'),
+    droppedIterations: r.count(o.droppedIterations, 'droppedIterations'),
+    unrouted: r.count(o.unrouted, 'unrouted'),
+    routes,
+    thresholds: {
+      passed: r.bool(t.passed, 'thresholds.passed'),
+      failed: r.strings(t.failed, 'thresholds.failed'),
+      all: (all as unknown[]).map((x, i) => {
+        const e = r.obj(x, `thresholds.all[${i}]`);
+        return { metric: r.str(e.metric, `thresholds.all[${i}].metric`), threshold: r.str(e.threshold, `thresholds.all[${i}].threshold`), ok: r.bool(e.ok, `thresholds.all[${i}].ok`) };
+      }),
+    },
+    settings: {
+      rate: r.num(s.rate, 'settings.rate'),
+      startRate: r.num(s.startRate, 'settings.startRate'),
+      durationS: r.num(s.durationS, 'settings.durationS'),
+      preAllocatedVUs: r.count(s.preAllocatedVUs, 'settings.preAllocatedVUs'),
+      maxVUs: r.count(s.maxVUs, 'settings.maxVUs'),
+      routes: r.strings(s.routes, 'settings.routes'),
+      maxErrorRate: r.num(s.maxErrorRate, 'settings.maxErrorRate'),
+      p95Ms: r.num(s.p95Ms, 'settings.p95Ms'),
+      p99Ms: r.num(s.p99Ms, 'settings.p99Ms'),
+      data: r.str(s.data, 'settings.data'),
+      poolSize: r.orNull(r.count)(s.poolSize, 'settings.poolSize'),
+      ackLog: r.bool(s.ackLog, 'settings.ackLog'),
+    },
+  };
+}

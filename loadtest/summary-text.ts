@@ -1,0 +1,35 @@
+/** The k6 run's summary as a short table for a person (k6 prints its own only without handleSummary). */
+import type { K6Summary } from '../contract/k6-summary.ts';
+import { ms, pct, table } from '../format/table.ts';
+
+export function textSummary(s: K6Summary, what: string): string {
+  const secs = (s.durationMs / 1000).toFixed(1);
+  const rows = Object.entries(s.routes).map(([name, r]) => ({ name, ...r }));
+  const lines = [
+    '',
+    `splitbench k6 run ${s.runId ?? '(no run id: setup did not finish)'}: ${s.scenario} (${what}) against ${s.baseUrl}`,
+    `  ${s.requests} requests in ${secs} s (${s.rps}/s), ${s.acknowledged} acknowledged (${s.replayed} replays), ` +
+      `errors ${pct(s.errorRate)}, dropped iterations ${s.droppedIterations}, unrouted ${s.unrouted}`,
+    '',
+    table(
+      [
+        { header: 'route', cell: (r) => r.name },
+        { header: 'requests', cell: (r) => r.requests },
+        { header: 'acked', cell: (r) => r.acknowledged },
+        { header: 'req/s', cell: (r) => r.rps },
+        { header: 'errors', cell: (r) => pct(r.errorRate) },
+        { header: 'p50 ms', cell: (r) => ms(r.p50) },
+        { header: 'p95 ms', cell: (r) => ms(r.p95) },
+        { header: 'p99 ms', cell: (r) => ms(r.p99) },
+      ],
+      rows,
+    ),
+  ];
+  if (!s.setupCompleted) lines.push('', '  no load was sent: setup() did not finish (its error is above)');
+  lines.push('', `  thresholds: ${s.thresholds.passed ? 'all passed' : `${s.thresholds.failed.length} FAILED`}`);
+  for (const t of s.thresholds.all) lines.push(`    ${t.ok ? 'ok  ' : 'FAIL'} ${t.metric} ${t.threshold}`);
+  if (s.droppedIterations > 0) {
+    lines.push(`  note: ${s.droppedIterations} iterations were never started: MAX_VUS (${s.settings.maxVUs}) VUs could not keep up with the rate`);
+  }
+  return lines.join('\n') + '\n';
+}
