@@ -2,6 +2,8 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseK6Summary, type K6Summary } from '../contract/k6-summary.js';
+import { K6_OFFLINE_ENV, LOADTEST_ENV as E, SCENARIO_OVERRIDES } from '../contract/load-profiles.js';
 import { REPO_ROOT, requireBinary } from '../stack/tools.js';
 
 export interface K6RunOptions {
@@ -26,22 +28,38 @@ export interface K6RunResult {
   summaryFile: string;
   logFile: string;
   reportFile: string;
-  /** The parsed summary.json, or undefined when k6 wrote none (it failed before the end). */
+  /** The checked summary.json, or undefined when k6 wrote none (it failed before the end). */
   summary: K6Summary | undefined;
 }
 
-/** The part of loadtest/main.ts's summary.json the demo reads (schema splitbench.k6-summary/1). */
-export interface K6Summary {
-  runId: string;
-  requests: number;
-  acknowledged: number;
-  replayed: number;
-  errorRate: number;
-  rps: number;
-  droppedIterations: number;
-  durationMs: number;
-  routes: Record<string, { requests: number; acknowledged: number; errors: number; errorRate: number; rps: number; p50: number | null; p95: number | null; p99: number | null }>;
-  thresholds: { passed: boolean; failed: string[] };
+/** The environment of one run: offline, the web dashboard exported, the loadtest's settings. */
+function k6Env(opts: K6RunOptions, files: { summaryFile: string; reportFile: string }): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...K6_OFFLINE_ENV,
+    // The built-in web dashboard, exported as one HTML file at the end; a 1 s period so short
+    // runs still have enough points to draw.
+    K6_WEB_DASHBOARD: 'true',
+    K6_WEB_DASHBOARD_PORT: '-1',
+    K6_WEB_DASHBOARD_PERIOD: '1s',
+    K6_WEB_DASHBOARD_EXPORT: files.reportFile,
+    [E.BASE_URL]: opts.baseUrl,
+    [E.RUN_ID]: opts.runId,
+    [E.DATA]: opts.dataFile,
+    [E.SUMMARY]: files.summaryFile,
+    [E.SCENARIO]: opts.scenario,
+    [E.ROUTES]: opts.routes.join(','),
+  };
+  if (opts.thresholds) Object.assign(env, { [E.P95_MS]: String(opts.thresholds.p95Ms), [E.P99_MS]: String(opts.thresholds.p99Ms) });
+  if (opts.rate !== undefined) {
+    // Enough VUs ready at the start that the first seconds are not dropped while k6 allocates more
+    // (a VU per 200 ms of latency at the rate), and head-room for a slow patch.
+    Object.assign(env, { [E.RATE]: String(opts.rate), [E.PRE_ALLOCATED_VUS]: String(Math.max(20, Math.ceil(opts.rate / 5))), [E.MAX_VUS]: String(Math.max(100, Math.ceil(opts.rate))) });
+  }
+  if (opts.duration !== undefined) env[E.DURATION] = opts.duration;
+  // k6 treats these as overrides of the scenario; never inherit them from the caller's shell.
+  for (const name of SCENARIO_OVERRIDES) delete env[name];
+  return env;
 }
 
 export async function runK6(opts: K6RunOptions): Promise<K6RunResult> {
@@ -49,38 +67,10 @@ export async function runK6(opts: K6RunOptions): Promise<K6RunResult> {
   const summaryFile = path.join(opts.outDir, 'k6-summary.json');
   const logFile = path.join(opts.outDir, 'k6.log');
   const reportFile = path.join(opts.outDir, 'report.html');
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    // Offline machine: no usage report, no automatic extension downloads.
-    K6_NO_USAGE_REPORT: 'true',
-    K6_AUTO_EXTENSION_RESOLUTION: 'false',
-    // The built-in web dashboard, exported as one HTML file at the end; a 1 s period so short
-    // runs still have enough points to draw.
-    K6_WEB_DASHBOARD: 'true',
-    K6_WEB_DASHBOARD_PORT: '-1',
-    K6_WEB_DASHBOARD_PERIOD: '1s',
-    K6_WEB_DASHBOARD_EXPORT: reportFile,
-    BASE_URL: opts.baseUrl,
-    RUN_ID: opts.runId,
-    DATA: opts.dataFile,
-    SUMMARY: summaryFile,
-    SCENARIO: opts.scenario,
-    ROUTES: opts.routes.join(','),
-    ...(opts.thresholds ? { P95_MS: String(opts.thresholds.p95Ms), P99_MS: String(opts.thresholds.p99Ms) } : {}),
-    // Enough VUs ready at the start that the first seconds are not dropped while k6 allocates more
-    // (a VU per 200 ms of latency at the rate), and head-room for a slow patch.
-    ...(opts.rate !== undefined
-      ? { RATE: String(opts.rate), PRE_ALLOCATED_VUS: String(Math.max(20, Math.ceil(opts.rate / 5))), MAX_VUS: String(Math.max(100, Math.ceil(opts.rate))) }
-      : {}),
-    ...(opts.duration !== undefined ? { DURATION: opts.duration } : {}),
-  };
-  // k6 treats these as overrides of the scenario; never inherit them from the caller's shell.
-  for (const name of ['K6_VUS', 'K6_DURATION', 'K6_ITERATIONS', 'K6_STAGES']) delete env[name];
-
   const log = createWriteStream(logFile);
   const child = spawn(bin, ['run', '--log-format', 'raw', path.join(REPO_ROOT, 'loadtest', 'main.ts')], {
     cwd: opts.outDir,
-    env,
+    env: k6Env(opts, { summaryFile, reportFile }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.pipe(opts.progress ?? process.stderr, { end: false });
@@ -100,6 +90,6 @@ export async function runK6(opts: K6RunOptions): Promise<K6RunResult> {
   process.off('SIGINT', forward);
   process.off('SIGTERM', forward);
   await new Promise<void>((resolve) => log.end(resolve));
-  const summary = existsSync(summaryFile) ? (JSON.parse(readFileSync(summaryFile, 'utf8')) as K6Summary) : undefined;
+  const summary = existsSync(summaryFile) ? parseK6Summary(JSON.parse(readFileSync(summaryFile, 'utf8')), summaryFile) : undefined;
   return { exitCode, summaryFile, logFile, reportFile, summary };
 }

@@ -5,7 +5,8 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import t from 'tap';
-import { ACK_LINE, allAckedIds, parseAcks, readAckFile, readAckStream } from './acks.js';
+import { formatAckLine } from '../contract/ack-line.js';
+import { allAckedIds, parseAcks, readAckFile, readAckStream } from './acks.js';
 
 const RUN = 'demo-1';
 
@@ -27,7 +28,8 @@ t.test('reads acks from raw, logfmt and JSON k6 logs', async (t) => {
   t.same(acks.lines.replays, { grpc: 1, redis: 0 }, '200 = a replay');
   t.equal(acks.lines.malformed, 0);
   t.same([...allAckedIds(acks)].sort(), ['demo-1-1-0', 'demo-1-2-0', 'demo-1-3-0']);
-  t.equal(ACK_LINE.source, 'splitbench\\.ack (\\S+) (\\S+) (\\S+) (\\d{3})', 'the regex loadtest/README.md documents');
+  const written = formatAckLine({ runId: RUN, route: 'redis', id: `${RUN}-9-9`, status: 201 });
+  t.same([...parseAcks(written, RUN).byRoute.redis], [`${RUN}-9-9`], 'what k6 writes (contract/ack-line.ts formatAckLine) is what the reader reads');
 });
 
 t.test('ignores other runs, counts damaged lines, repeats and cross-route acks', async (t) => {

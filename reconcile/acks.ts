@@ -1,24 +1,15 @@
 /**
- * What k6 saw acknowledged. loadtest/main.ts logs one line per 200/201 answer:
- *
- *   splitbench.ack <runId> <route> <id> <status>
- *
- * inside whatever k6 log format was chosen (raw, logfmt `msg="..."`, or JSON), so lines are matched by
- * the regex of loadtest/README.md anywhere in a line. Files are streamed line by line: a soak run logs
- * millions of them. Only the ids are kept (one Set per route), never the lines.
+ * What k6 saw acknowledged: the ack lines of contract/ack-line.ts (`splitbench.ack <runId> <route> <id>
+ * <status>`), one per 200/201 answer. Every k6 run here uses `--log-format raw`, so a line is exactly
+ * that; it is still matched anywhere in a line, so a log collector's prefix does no harm. Files are
+ * streamed line by line (a soak run logs millions); only the ids are kept, never the lines.
  */
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { ACK_LOG_MARKER, IDEMPOTENCY_KEY_PATTERN } from '../contract/http.js';
-import { ROUTES, type RouteName } from '../contract/routes.js';
-
-/** The marker loadtest/main.ts writes before each acknowledged write (one definition, in contract/http.ts). */
-export const ACK_MARKER = ACK_LOG_MARKER;
-/** runId, route, id, status: the regex loadtest/README.md documents. */
-export const ACK_LINE = new RegExp(`${ACK_MARKER.replace(/[.]/g, '\\.')} (\\S+) (\\S+) (\\S+) (\\d{3})`, 'g');
-/** Statuses k6 treats as acknowledged: 201 created, 200 a replay of an earlier write. */
-const ACK_STATUSES = new Set(['200', '201']);
+import { ACK_LOG_MARKER, ACK_STATUSES, matchAckLines } from '../contract/ack-line.js';
+import { IDEMPOTENCY_KEY_PATTERN } from '../contract/http.js';
+import { ROUTE_TOKEN_PATTERN, ROUTES, type RouteName } from '../contract/routes.js';
 
 const SAMPLE_LIMIT = 5;
 const OTHER_RUNS_LIMIT = 10;
@@ -71,8 +62,6 @@ const ROUTE_NAMES: ReadonlySet<string> = new Set(ROUTES);
 const isRoute = (s: string): s is RouteName => ROUTE_NAMES.has(s);
 /** A fresh copy of s (V8 flattens the concatenation, then slices the copy, not the original line). */
 const flat = (s: string): string => (' ' + s).slice(1);
-/** k6's own tokens for an answer without X-Route, or with one outside the expected set. */
-const UNROUTED_TOKEN = /^[a-z0-9_-]{1,32}$/;
 
 /** Feeds lines one at a time; `result()` is the AckLog so far. */
 export class AckCollector {
@@ -85,20 +74,17 @@ export class AckCollector {
   line(text: string): void {
     const log = this.log;
     log.lines.total++;
-    if (!text.includes(ACK_MARKER)) return;
-    let matched = false;
-    for (const m of text.matchAll(ACK_LINE)) {
-      matched = true;
-      this.ack(m[1]!, m[2]!, m[3]!, m[4]!, text);
-    }
-    if (!matched) this.malformed(text);
+    if (!text.includes(ACK_LOG_MARKER)) return;
+    const lines = matchAckLines(text);
+    for (const a of lines) this.ack(a.runId, a.route, a.id, a.status, text);
+    if (lines.length === 0) this.malformed(text);
   }
 
   result(): AckLog {
     return this.log;
   }
 
-  private ack(runId: string, route: string, id: string, status: string, text: string): void {
+  private ack(runId: string, route: string, id: string, status: number, text: string): void {
     const log = this.log;
     if (runId !== this.runId) {
       log.lines.otherRuns++;
@@ -107,14 +93,14 @@ export class AckCollector {
     }
     // k6 strips surrounding quotes of logfmt/JSON only around the whole msg, never inside tokens, so a
     // token that breaks these patterns is a damaged line, not an odd but valid one.
-    if (!IDEMPOTENCY_KEY_PATTERN.test(id) || !ACK_STATUSES.has(status) || !(isRoute(route) || UNROUTED_TOKEN.test(route))) {
+    if (!IDEMPOTENCY_KEY_PATTERN.test(id) || !ACK_STATUSES.includes(status) || !(isRoute(route) || ROUTE_TOKEN_PATTERN.test(route))) {
       this.malformed(text);
       return;
     }
     log.lines.acks++;
     if (isRoute(route)) {
       log.lines.byRoute[route]++;
-      if (status === '200') log.lines.replays[route]++;
+      if (status === 200) log.lines.replays[route]++;
     }
     // Look the id up in the sets already kept rather than in one more map of every id: memory is what
     // a soak run's log costs here.

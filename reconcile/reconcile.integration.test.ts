@@ -13,7 +13,9 @@ import { startMongo } from '../stack/mongo.js';
 import { startRedis } from '../stack/redis.js';
 import { MongoGradeStore } from '../stores/mongo-grades.js';
 import { RedisAggregates } from '../stores/redis-aggregates.js';
-import { reconcileRun, type ReconcileReport } from './main.js';
+import { describeFinding } from './format.js';
+import { k6SummaryFixture } from './k6-summary-fixture.js';
+import { reconcileRun, type ReconcileReport } from './run.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const grade = { curso: 'SO1', facultad: 'Ingenieria', carrera: 'Sistemas', region: 'NORTE', nota: 75 };
@@ -30,8 +32,7 @@ function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{
   });
 }
 
-const summaryJson = (runId: string, routes: Record<string, { requests: number; acknowledged: number }>) =>
-  JSON.stringify({ schema: 'splitbench.k6-summary/1', runId, setupCompleted: true, routes, settings: { ackLog: true } });
+const summaryJson = (runId: string, routes: Record<string, { requests: number; acknowledged: number }>) => JSON.stringify(k6SummaryFixture(runId, routes));
 
 const HTTPROUTE_50_50 = `apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
@@ -127,27 +128,28 @@ t.test('reconcileRun and the CLI name each finding in real stores', async (t) =>
   t.equal(rec.duplicated.runCountExcess, 1, 'the manual HINCRBY: counted twice');
   t.same(rec.duplicated.routeMismatch.items, [{ id: id('x1'), acknowledgedBy: 'redis', storedAs: 'grpc' }]);
   t.same(rec.unacknowledged, { count: 1, ids: [id('u1')], byRoute: { grpc: 1 }, notCountedInRedis: 0 });
-  t.same(rec.anomalies.storedUnderOtherRun.items, [{ id: id('e1'), runId: 'another-run', route: 'grpc' }]);
-  t.equal(rec.anomalies.malformedLines, 1);
-  t.equal(rec.anomalies.otherRunLines, 1);
-  t.equal(rec.anomalies.ackLog.complete, true);
+  t.match(report.findings.find((f) => f.kind === 'stored-under-other-run'), { items: [{ id: id('e1'), runId: 'another-run', route: 'grpc' }] });
+  t.match(report.findings.find((f) => f.kind === 'malformed-ack-lines'), { count: 1 });
+  t.equal(report.ackFile.otherRuns, 1);
+  t.equal(rec.ackLog.complete, true);
   t.same(report.routes.grpc, { acknowledged: 4, ackLines: 4, stored: 4, countedInRedis: null, seenMarkers: null, lost: 1, unacknowledged: 1 });
   t.same(report.routes.redis, { acknowledged: 4, ackLines: 4, stored: 3, countedInRedis: 3, seenMarkers: 2, lost: 1, unacknowledged: 0 });
 
-  t.equal(report.split.source, 'summary.requests');
-  t.same(report.split.observed, { grpc: { count: 5, share: 5 / 9 }, redis: { count: 4, share: 4 / 9 } });
+  t.equal(report.split.source, 'k6', "the split is tested on k6's per-route answers");
+  t.match(report.split.observed, { grpc: { count: 5, share: 5 / 9 }, redis: { count: 4, share: 4 / 9 } });
   t.equal(report.split.pass, true, '5/4 is well within 50/50');
   t.equal(report.split.method, 'exact-binomial');
 
-  const text = report.reasons.join('\n');
-  t.match(report.reasons[0], /^LOST: 1 write acknowledged by route grpc is not in MongoDB/);
+  const sentences = report.findings.map(describeFinding);
+  const text = sentences.join('\n');
+  t.match(sentences[0], /^LOST: 1 write acknowledged by route grpc is not in MongoDB/);
   t.match(text, /LOST: 1 write acknowledged by route redis is stored but never counted in Redis/);
   t.match(text, /DUPLICATED: Redis counts 3 records/);
   t.match(text, /UNACKNOWLEDGED \(not a failure\)/);
 
-  t.same(report.failures, report.reasons.slice(0, 2), 'the two LOST reasons are what failed it');
-  const strict = await reconcileRun({ runId: RUN, acksFile: log, summaryFile: summary, mongoUrl: mongo.url, mongoDb: dbName, redisUrl: redis.url, weights: { grpc: 1, redis: 1 }, failOnDuplicated: true });
-  t.equal(strict.failures.filter((r) => r.startsWith('DUPLICATED:')).length, 2, 'failOnDuplicated: the excess count and the route mismatch fail it too');
+  t.same(report.findings.filter((f) => f.severity === 'fail').map((f) => f.kind), ['lost-not-stored', 'lost-not-counted'], 'the two lost writes are what failed it');
+  const strict = await reconcileRun({ runId: RUN, acksFile: log, summaryFile: summary, mongoUrl: mongo.url, mongoDb: dbName, redisUrl: redis.url, weights: { grpc: 1, redis: 1 }, duplicatesFail: true });
+  t.same(strict.findings.filter((f) => f.severity === 'fail').map((f) => f.kind), ['lost-not-stored', 'lost-not-counted', 'counted-twice', 'route-mismatch'], 'duplicatesFail: the excess count and the route mismatch fail it too');
 
   // The CLI: same findings, a table for a person, JSON for a machine, exit 1.
   const routeFile = path.join(dir, 'httproute.yaml');
@@ -185,16 +187,16 @@ t.test('reconcileRun and the CLI name each finding in real stores', async (t) =>
 t.test('CLI usage: --help, and exit 2 with a message on bad usage', async (t) => {
   const help = await runCli(['--help']);
   t.equal(help.code, 0);
-  t.match(help.stdout, /usage: npx tsx reconcile\/main\.ts --run-id ID --acks k6\.log/);
+  t.match(help.stdout, /Usage: reconcile \[options\]/);
+  t.match(help.stdout, /--run-id <id>/);
   t.match(help.stdout, /Exit status: 0 PASS/);
 
   const cases: [string[], RegExp][] = [
-    [[], /--run-id is required/],
-    [['--run-id', 'r1'], /--acks is required/],
-    [['--run-id', 'bad id!', '--acks', 'x'], /--run-id "bad id!" does not match/],
-    [['--run-id', 'r1', '--acks', 'x', '--mongo-url', 'mongodb://h', '--redis-url', 'redis://h', '--alpha', '2'], /--alpha must be a number between 0 and 1/],
-    [['--run-id', 'r1', '--acks', 'x', '--mongo-url', 'mongodb://h', '--redis-url', 'redis://h', '--split-from', 'summary'], /--split-from summary needs --summary/],
-    [['--run-id', 'r1', '--nope'], /Unknown option '--nope'/],
+    [[], /^reconcile: required option '--run-id <id>' not specified/],
+    [['--run-id', 'r1'], /required option '--acks <file>' not specified/],
+    [['--run-id', 'bad id!', '--acks', 'x'], /option '--run-id <id>' argument 'bad id!' is invalid\. must match/],
+    [['--run-id', 'r1', '--acks', 'x', '--mongo-url', 'mongodb://h', '--redis-url', 'redis://h', '--alpha', '2'], /'--alpha <a>' argument '2' is invalid\. must be a number between 0 and 1/],
+    [['--run-id', 'r1', '--acks', 'x', '--nope'], /unknown option '--nope'/],
   ];
   for (const [args, message] of cases) {
     const r = await runCli(args);

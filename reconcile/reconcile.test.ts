@@ -2,7 +2,13 @@
 // not be findings.
 import t from 'tap';
 import { parseAcks } from './acks.js';
-import { idsMissingFromRun, reconcile, redisIdsToCheck, type StoreSnapshot } from './reconcile.js';
+import { describeFinding } from './format.js';
+import { idsMissingFromRun, reconcile, redisIdsToCheck, type Reconciliation, type StoreSnapshot } from './reconcile.js';
+
+/** The sentences a person reads (format.ts), failures only or all, in the order the findings came. */
+const fails = (r: Reconciliation): string[] => r.findings.filter((f) => f.severity === 'fail').map(describeFinding);
+const texts = (r: Reconciliation): string[] => r.findings.map(describeFinding);
+const kinds = (r: Reconciliation): string[] => r.findings.map((f) => f.kind);
 
 const RUN = 'r1';
 const acksOf = (...lines: string[]) => parseAcks(lines.map((l) => `splitbench.ack ${RUN} ${l}`).join('\n'), RUN);
@@ -24,11 +30,10 @@ t.test('a clean run passes with no findings', async (t) => {
   t.equal(r.lost.count, 0);
   t.equal(r.duplicated.count, 0);
   t.equal(r.unacknowledged.count, 0);
-  t.same(r.failures, []);
-  t.same(r.reasons, []);
+  t.same(r.findings, []);
   t.same(r.routes.grpc, { acknowledged: 2, ackLines: 2, stored: 2, countedInRedis: null, seenMarkers: null, lost: 0, unacknowledged: 0 });
   t.same(r.routes.redis, { acknowledged: 2, ackLines: 2, stored: 2, countedInRedis: 2, seenMarkers: 2, lost: 0, unacknowledged: 0 });
-  t.same(r.anomalies.ackLog, { checked: true, complete: true, expected: { grpc: 2, redis: 2 }, lines: { grpc: 2, redis: 2 } });
+  t.same(r.ackLog, { checked: true, complete: true, expected: { grpc: 2, redis: 2 }, lines: { grpc: 2, redis: 2 } });
 });
 
 t.test('lost: acknowledged but not in MongoDB', async (t) => {
@@ -40,8 +45,8 @@ t.test('lost: acknowledged but not in MongoDB', async (t) => {
   t.same(r.lost.notStored.grpc, { count: 1, ids: ['g3'] });
   t.same(r.lost.notStored.unrouted, { count: 1, ids: ['u9'] }, 'an ack without a route must be stored too');
   t.equal(r.routes.grpc.lost, 1);
-  t.match(r.failures[0], /^LOST: 1 write acknowledged by route grpc is not in MongoDB: g3$/);
-  t.match(r.failures[1], /^LOST: 1 write acknowledged by answers without a usable X-Route is not in MongoDB: u9$/);
+  t.match(fails(r)[0], /^LOST: 1 write acknowledged by route grpc is not in MongoDB: g3$/);
+  t.match(fails(r)[1], /^LOST: 1 write acknowledged by answers without a usable X-Route is not in MongoDB: u9$/);
 });
 
 t.test('lost: acknowledged by route redis, stored, but never counted in Redis', async (t) => {
@@ -52,7 +57,7 @@ t.test('lost: acknowledged by route redis, stored, but never counted in Redis', 
   t.equal(r.routes.redis.lost, 1);
   t.equal(r.routes.redis.seenMarkers, 1);
   t.equal(r.duplicated.runCountExcess, 0, 'runs = markers: no excess');
-  t.match(r.failures[0], /stored but never counted in Redis \(no seen marker\): b2/);
+  t.match(fails(r)[0], /stored but never counted in Redis \(no seen marker\): b2/);
 });
 
 t.test('not lost: acknowledged and stored, but under another run id', async (t) => {
@@ -60,20 +65,21 @@ t.test('not lost: acknowledged and stored, but under another run id', async (t) 
   const r = reconcile(acks, cleanStores({ storedElsewhere: new Map([['g3', { runId: 'r0', route: 'grpc' }]]) }));
   t.equal(r.pass, true);
   t.equal(r.lost.count, 0);
-  t.same(r.anomalies.storedUnderOtherRun, { count: 1, items: [{ id: 'g3', runId: 'r0', route: 'grpc' }] });
-  t.match(r.reasons.join('\n'), /ANOMALY: 1 acknowledged id stored under another run id \(durable, not lost\): g3 \(run r0\)/);
+  t.same(r.findings.filter((f) => f.severity !== 'info'), [{ kind: 'stored-under-other-run', severity: 'warn', count: 1, items: [{ id: 'g3', runId: 'r0', route: 'grpc' }] }]);
+  t.match(texts(r).join('\n'), /ANOMALY: 1 acknowledged id stored under another run id \(durable, not lost\): g3 \(run r0\)/);
 });
 
 t.test('duplicated: the runs hash counts more records than carry a seen marker', async (t) => {
   const r = reconcile(cleanAcks(), cleanStores({ redisRunCount: 3 }));
   t.equal(r.pass, true, 'duplicates alone do not fail the reconciliation');
+  t.equal(reconcile(cleanAcks(), cleanStores({ redisRunCount: 3 }), { duplicatesFail: true }).pass, false, 'unless asked to');
   t.equal(r.duplicated.runCountExcess, 1);
   t.equal(r.duplicated.count, 1);
   t.equal(r.routes.redis.countedInRedis, 3);
-  t.match(r.reasons[0], /^DUPLICATED: Redis counts 3 records for run r1 \(splitbench:runs\) but only 2 route-B records carry a seen marker: 1 count too many$/);
+  t.match(texts(r)[0], /^DUPLICATED: Redis counts 3 records for run r1 \(splitbench:runs\) but only 2 route-B records carry a seen marker: 1 count too many$/);
 
   const short = reconcile(cleanAcks(), cleanStores({ redisRunCount: 1 }));
-  t.equal(short.anomalies.runCountShortfall, 1, 'fewer counts than markers is an anomaly, not a duplicate');
+  t.same(short.findings.filter((f) => f.kind === 'run-count-shortfall'), [{ kind: 'run-count-shortfall', severity: 'warn', runId: 'r1', counted: 1, markers: 2 }], 'fewer counts than markers is an anomaly, not a duplicate');
   t.equal(short.duplicated.count, 0);
 });
 
@@ -85,7 +91,7 @@ t.test('duplicated: one id acknowledged by both routes', async (t) => {
   t.equal(r.duplicated.count, 1, 'one id, counted once');
   t.equal(r.lost.count, 0, 'g1 is stored as grpc and was rightly not counted in Redis: not lost');
   t.equal(r.pass, true);
-  t.match(r.reasons.join('\n'), /DUPLICATED: 1 id acknowledged by both routes: g1/);
+  t.match(texts(r).join('\n'), /DUPLICATED: 1 id acknowledged by both routes: g1/);
 });
 
 t.test('duplicated: acknowledged by one route, stored under the other', async (t) => {
@@ -95,7 +101,7 @@ t.test('duplicated: acknowledged by one route, stored under the other', async (t
   t.equal(r.duplicated.ackedOnTwoRoutes.count, 0);
   t.equal(r.duplicated.count, 1);
   t.equal(r.lost.count, 0);
-  t.match(r.reasons.join('\n'), /came from a different route than the one that stored the record: x1 \(acked by redis, stored as grpc\)/);
+  t.match(texts(r).join('\n'), /came from a different route than the one that stored the record: x1 \(acked by redis, stored as grpc\)/);
 });
 
 t.test('unacknowledged: stored for the run, never acknowledged; reported, not a failure', async (t) => {
@@ -105,7 +111,7 @@ t.test('unacknowledged: stored for the run, never acknowledged; reported, not a 
   t.equal(r.routes.grpc.unacknowledged, 1);
   t.equal(r.routes.redis.unacknowledged, 2);
   t.equal(r.routes.grpc.stored, 3);
-  t.match(r.reasons[0], /^UNACKNOWLEDGED \(not a failure\): 3 records stored for the run were never acknowledged \(grpc 1, redis 2\)/);
+  t.match(texts(r)[0], /^UNACKNOWLEDGED \(not a failure\): 3 records stored for the run were never acknowledged \(grpc 1, redis 2\)/);
 
   // An unacknowledged route-B record that was counted adds a marker and a count: no duplicate.
   const counted = reconcile(cleanAcks(), cleanStores({ redisRunCount: 3, seen: new Set(['b1', 'b2', 'u2']) }, { u2: 'redis' }));
@@ -116,9 +122,9 @@ t.test('unacknowledged: stored for the run, never acknowledged; reported, not a 
 t.test('the ack log against summary.json: a cut log fails the run', async (t) => {
   const r = reconcile(cleanAcks(), cleanStores(), { expectedAcks: { grpc: 3, redis: 2 } });
   t.equal(r.pass, false);
-  t.equal(r.anomalies.ackLog.complete, false);
-  t.match(r.failures[0], /^ACK LOG: summary.json says route grpc acknowledged 3 writes but the log has 2 ack lines for run r1: the log was cut/);
-  t.match(reconcile(cleanAcks(), cleanStores()).reasons.join('\n'), /no summary.json counts given/);
+  t.equal(r.ackLog.complete, false);
+  t.match(fails(r)[0], /^ACK LOG: summary.json says route grpc acknowledged 3 writes but the log has 2 ack lines: the log was cut/);
+  t.match(texts(reconcile(cleanAcks(), cleanStores())).join('\n'), /no summary.json counts given/);
   t.equal(reconcile(cleanAcks(), cleanStores(), { expectedAcks: { redis: 2 } }).pass, true, 'a route absent from the summary is not checked');
 });
 
@@ -128,7 +134,7 @@ t.test('counts only (ACK_LOG=0): a shortfall of records is a lower bound of lost
   t.equal(ok.pass, true);
   t.equal(ok.countsOnly, true);
   t.equal(ok.routes.grpc.acknowledged, 2);
-  t.match(ok.reasons.join('\n'), /ack log was off/);
+  t.match(texts(ok).join('\n'), /ack log was off/);
 
   const short = reconcile(none, cleanStores({ redisRunCount: 1 }), { ackLogEnabled: false, expectedAcks: { grpc: 3, redis: 2 } });
   t.equal(short.pass, false);
@@ -144,7 +150,7 @@ t.test('lists are capped, counts are not; ids are sorted', async (t) => {
   const r = reconcile(acksOf(...lines), snapshot({ stored: {} }), { maxIds: 3 });
   t.same(r.lost.notStored.grpc, { count: 30, ids: ['g01', 'g02', 'g03'] });
   t.equal(r.lost.count, 30);
-  t.match(r.failures[0], /g01, g02, g03, \.\.\. \(27 more\)/);
+  t.match(fails(r)[0], /g01, g02, g03, \.\.\. \(27 more\)/);
 });
 
 t.test('what the reader must look up', async (t) => {
@@ -164,14 +170,13 @@ t.test('anomalies of the log and the store are reported', async (t) => {
     RUN,
   );
   const r = reconcile(acks, cleanStores({}, { w1: 'weird' }));
-  t.equal(r.anomalies.malformedLines, 1);
-  t.equal(r.anomalies.repeatedAcks, 1);
-  t.same(r.anomalies.storedUnknownRoute, { count: 1, ids: ['w1'] });
-  const text = r.reasons.join('\n');
+  t.same(kinds(r), ['unacknowledged', 'unknown-route-stored', 'malformed-ack-lines', 'repeated-acks', 'ack-log-unchecked']);
+  t.match(r.findings.slice(1), [{ ids: { count: 1, ids: ['w1'] } }, { count: 1, lines: [3] }, { count: 1 }]);
+  const text = texts(r).join('\n');
   t.match(text, /1 malformed ack line ignored \(line 3\)/);
   t.match(text, /1 ack line repeated an id/);
   t.match(text, /stored with a route other than grpc or redis: w1/);
 
   const other = reconcile(parseAcks('splitbench.ack r2 grpc x 201', RUN), snapshot({ stored: {} }));
-  t.match(other.reasons.join('\n'), /no ack lines for run r1 in the log; the log has lines of other runs: r2/);
+  t.match(texts(other).join('\n'), /no ack lines for run r1 in the log; the log has lines of other runs: r2/);
 });

@@ -1,0 +1,35 @@
+/**
+ * The demo's verdict as data: the reconciler's findings plus what only the demo sees (k6's exit and
+ * thresholds, crashed processes, an interrupted run). PASS when no finding has severity fail.
+ */
+import type { K6Summary } from '../contract/k6-summary.js';
+import type { Finding, Severity } from '../reconcile/findings.js';
+
+export type DemoFinding =
+  | Finding
+  | ({ severity: Severity } & (
+      | { kind: 'crashed'; detail: string }
+      | { kind: 'k6-no-summary'; exitCode: number }
+      | { kind: 'k6-exit'; exitCode: number }
+      | { kind: 'threshold-failed'; threshold: string }
+      | { kind: 'no-requests' }
+      | { kind: 'dropped-iterations'; count: number }
+      | { kind: 'interrupted' }
+      | { kind: 'check-error'; what: string; message: string }
+    ));
+
+export type Verdict = 'PASS' | 'FAIL';
+
+export const verdictOf = (findings: readonly DemoFinding[]): Verdict => (findings.some((f) => f.severity === 'fail') ? 'FAIL' : 'PASS');
+
+/** What k6 itself says about the run: its exit, its thresholds, the load it could not offer. */
+export function k6Findings(exitCode: number, summary: K6Summary | undefined): DemoFinding[] {
+  if (summary === undefined) return [{ kind: 'k6-no-summary', severity: 'fail', exitCode }];
+  const out: DemoFinding[] = [];
+  if (exitCode !== 0) out.push({ kind: 'k6-exit', severity: 'fail', exitCode });
+  for (const threshold of summary.thresholds.failed) out.push({ kind: 'threshold-failed', severity: 'fail', threshold });
+  if (summary.requests === 0) out.push({ kind: 'no-requests', severity: 'fail' });
+  // The offered load was lower than asked: worth a look, not a failure of the system under test.
+  if (summary.droppedIterations > 0) out.push({ kind: 'dropped-iterations', severity: 'warn', count: summary.droppedIterations });
+  return out;
+}
