@@ -11,6 +11,9 @@ export const SERVICES = {
 } as const;
 export type ServiceName = (typeof SERVICES)[keyof typeof SERVICES];
 
+/** The gRPC service route A calls, fully qualified as in proto/grades/v1 (a test checks the proto). */
+export const GRADE_SERVICE_NAME = 'grades.v1.GradeService';
+
 export const DEFAULT_PORTS = {
   ingress: 8080,
   grpcClient: 8081,

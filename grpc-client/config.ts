@@ -1,4 +1,4 @@
-import { DEFAULT_PORTS, DEFAULTS } from '../contract/services.js';
+import { DEFAULT_PORTS, DEFAULTS, SERVICES } from '../contract/services.js';
 import { readCommon, readHostPort, readInt, readPort, type CommonConfig, type Env } from '../service-kit/config.js';
 
 export interface GrpcClientConfig extends CommonConfig {
@@ -10,7 +10,7 @@ export interface GrpcClientConfig extends CommonConfig {
 
 export function loadConfig(env: Env): GrpcClientConfig {
   return {
-    ...readCommon(env, 'grpc-client'),
+    ...readCommon(env, SERVICES.grpcClient),
     port: readPort(env, 'PORT', DEFAULT_PORTS.grpcClient),
     grpcServerAddr: readHostPort(env, 'GRPC_SERVER_ADDR', DEFAULTS.GRPC_SERVER_ADDR),
     grpcDeadlineMs: readInt(env, 'GRPC_DEADLINE_MS', DEFAULTS.GRPC_DEADLINE_MS, 10, 120_000),

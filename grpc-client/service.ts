@@ -6,11 +6,13 @@ import { createRestServer } from '../service-kit/rest-app.js';
 import type { ServiceInstance } from '../service-kit/run-service.js';
 import type { GrpcClientConfig } from './config.js';
 import { GradeUpstream } from './upstream.js';
+import { SERVICE_ROUTE } from '../contract/routes.js';
+import { SERVICES } from '../contract/services.js';
 
-export const ROUTE = 'grpc' as const;
+const ROUTE = SERVICE_ROUTE[SERVICES.grpcClient];
 
 export function createGrpcClient(config: GrpcClientConfig, logger: Logger): ServiceInstance {
-  const metrics = createMetrics({ service: 'grpc-client', route: ROUTE, instance: config.instanceId });
+  const metrics = createMetrics({ service: SERVICES.grpcClient, route: ROUTE, instance: config.instanceId });
   const upstream = new GradeUpstream(config.grpcServerAddr, config.grpcDeadlineMs, metrics);
   const { server, startDraining } = createRestServer({
     route: ROUTE,

@@ -11,8 +11,8 @@ import type { HealthClient } from '../proto/generated/grpc/health/v1/Health.js';
 import type { SubmitGradeResponse__Output } from '../proto/generated/grades/v1/SubmitGradeResponse.js';
 import { ConflictError, DeadlineError, InvalidRecordError, UnavailableError } from '../service-kit/errors.js';
 import type { ServiceMetrics } from '../service-kit/metrics.js';
+import { GRADE_SERVICE_NAME } from '../contract/services.js';
 
-export const GRADE_SERVICE_NAME = 'grades.v1.GradeService';
 
 /** Maps a failed call's status to what the REST layer answers; exported for the table test. */
 export function errorFromStatus(err: grpc.ServiceError): Error {

@@ -1,4 +1,4 @@
-import { DEFAULT_PORTS, DEFAULTS } from '../contract/services.js';
+import { DEFAULT_PORTS, DEFAULTS, SERVICES } from '../contract/services.js';
 import { MONGO_DB_DEFAULT } from '../contract/stores.js';
 import { readCommon, readInt, readPort, readString, readUrl, type CommonConfig, type Env } from '../service-kit/config.js';
 
@@ -14,7 +14,7 @@ export interface GrpcServerConfig extends CommonConfig {
 
 export function loadConfig(env: Env): GrpcServerConfig {
   return {
-    ...readCommon(env, 'grpc-server'),
+    ...readCommon(env, SERVICES.grpcServer),
     port: readPort(env, 'PORT', DEFAULT_PORTS.grpcServer),
     httpPort: readPort(env, 'HTTP_PORT', DEFAULT_PORTS.grpcServerHttp),
     mongoUrl: readUrl(env, 'MONGO_URL', DEFAULTS.MONGO_URL, ['mongodb:', 'mongodb+srv:']),

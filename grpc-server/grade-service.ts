@@ -9,8 +9,10 @@ import { ConflictError, UnavailableError } from '../service-kit/errors.js';
 import type { Logger } from '../service-kit/logger.js';
 import type { ServiceMetrics } from '../service-kit/metrics.js';
 import type { MongoGradeStore } from '../stores/mongo-grades.js';
+import { SERVICE_ROUTE } from '../contract/routes.js';
+import { SERVICES } from '../contract/services.js';
 
-export const ROUTE = 'grpc' as const;
+export const ROUTE = SERVICE_ROUTE[SERVICES.grpcServer];
 
 /** Proto3 `optional` fields arrive absent or as values; synthetic oneof markers (`_nota`) are dropped. */
 export function gradeFromMessage(msg: Grade__Output | null | undefined): Record<string, unknown> {

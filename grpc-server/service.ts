@@ -14,13 +14,13 @@ import { MongoGradeStore } from '../stores/mongo-grades.js';
 import type { GrpcServerConfig } from './config.js';
 import { createGradeService, ROUTE } from './grade-service.js';
 import { HealthService } from './health.js';
+import { GRADE_SERVICE_NAME, SERVICES } from '../contract/services.js';
 
-export const GRADE_SERVICE_NAME = 'grades.v1.GradeService';
 /** How often readiness re-pings MongoDB. */
 const HEALTH_INTERVAL_MS = 1000;
 
 export function createGrpcServer(config: GrpcServerConfig, logger: Logger): ServiceInstance {
-  const metrics = createMetrics({ service: 'grpc-server', route: ROUTE, instance: config.instanceId });
+  const metrics = createMetrics({ service: SERVICES.grpcServer, route: ROUTE, instance: config.instanceId });
   const store = new MongoGradeStore({
     url: config.mongoUrl,
     dbName: config.mongoDb,

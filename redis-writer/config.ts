@@ -1,4 +1,4 @@
-import { DEFAULT_PORTS, DEFAULTS } from '../contract/services.js';
+import { DEFAULT_PORTS, DEFAULTS, SERVICES } from '../contract/services.js';
 import { MONGO_DB_DEFAULT } from '../contract/stores.js';
 import { readCommon, readInt, readPort, readString, readUrl, type CommonConfig, type Env } from '../service-kit/config.js';
 
@@ -14,7 +14,7 @@ export interface RedisWriterConfig extends CommonConfig {
 /** Reads and validates the env once at start; throws ConfigError naming the variable. */
 export function loadConfig(env: Env): RedisWriterConfig {
   return {
-    ...readCommon(env, 'redis-writer'),
+    ...readCommon(env, SERVICES.redisWriter),
     port: readPort(env, 'PORT', DEFAULT_PORTS.redisWriter),
     mongoUrl: readUrl(env, 'MONGO_URL', DEFAULTS.MONGO_URL, ['mongodb:', 'mongodb+srv:']),
     mongoDb: readString(env, 'MONGO_DB', MONGO_DB_DEFAULT),

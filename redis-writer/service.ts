@@ -13,11 +13,13 @@ import type { ServiceInstance } from '../service-kit/run-service.js';
 import { MongoGradeStore } from '../stores/mongo-grades.js';
 import { RedisAggregates } from '../stores/redis-aggregates.js';
 import type { RedisWriterConfig } from './config.js';
+import { SERVICE_ROUTE } from '../contract/routes.js';
+import { SERVICES } from '../contract/services.js';
 
-export const ROUTE = 'redis' as const;
+const ROUTE = SERVICE_ROUTE[SERVICES.redisWriter];
 
 export function createRedisWriter(config: RedisWriterConfig, logger: Logger): ServiceInstance {
-  const metrics = createMetrics({ service: 'redis-writer', route: ROUTE, instance: config.instanceId });
+  const metrics = createMetrics({ service: SERVICES.redisWriter, route: ROUTE, instance: config.instanceId });
   const mongo = new MongoGradeStore({
     url: config.mongoUrl,
     dbName: config.mongoDb,

@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { MONGO_DB_DEFAULT } from '../contract/stores.js';
 import { SPLIT_ROUTE_FILE, readSplit, routeFractions } from '../linkerd/split.js';
 import { startMongo, type MongoServer } from './mongo.js';
 import { startProcess, waitForOutput, waitUntil, type ManagedProcess } from './process.js';
@@ -54,7 +55,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
   const log = (name: string): string => path.join(logs, `${name}.log`);
   const routeFile = opts.routeFile ?? SPLIT_ROUTE_FILE;
   const weights = routeFractions(readSplit(routeFile));
-  const mongoDb = opts.mongoDb ?? 'splitbench';
+  const mongoDb = opts.mongoDb ?? MONGO_DB_DEFAULT;
 
   const started: { name: string; stop: () => Promise<void> }[] = [];
   const stopAll = async (): Promise<void> => {
