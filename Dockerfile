@@ -16,11 +16,12 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-# proto/options.ts computes PROTO_ROOT from its own location, so the .proto files must sit next to the
-# compiled dist/proto/options.js, in the same folders as in the source tree.
+# proto/options.ts computes PROTO_ROOT from its own location, so our .proto files must sit next to the
+# compiled dist/proto/options.js, in the same folders as in the source tree. grpc.health.v1's comes
+# with the grpc-health-check package in node_modules.
 RUN npx tsc -p tsconfig.build.json \
  && cd proto && find . -name '*.proto' -exec cp --parents '{}' ../dist/proto/ ';' \
- && test -f ../dist/proto/grades/v1/grades.proto && test -f ../dist/proto/grpc/health/v1/health.proto
+ && test -f ../dist/proto/grades/v1/grades.proto
 
 # ---- production dependencies only ---------------------------------------------------------------
 FROM ${NODE_IMAGE} AS prod-deps

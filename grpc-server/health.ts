@@ -1,64 +1,64 @@
 /**
- * The standard grpc.health.v1 service, with statuses we set from real readiness (MongoDB pings),
- * not a constant SERVING. Kubernetes gRPC probes and grpc-client's readiness ask it.
+ * The standard grpc.health.v1 service from grpc-health-check (the package grpc-node's own examples use),
+ * with statuses set from real readiness (MongoDB pings), not a constant SERVING. Kubernetes gRPC probes
+ * and grpc-client's readiness ask it.
+ *
+ * One thing the library cannot do: end open Watch streams. A Watch never ends by itself, so at shutdown
+ * `tryShutdown` would wait for it until the grace period forces every call down. A server interceptor
+ * (grpc-js's own API) keeps the open Watch calls and ends them with OK when the server drains.
  */
 import * as grpc from '@grpc/grpc-js';
-import type { HealthHandlers } from '../proto/generated/grpc/health/v1/Health.js';
-import type { HealthCheckResponse } from '../proto/generated/grpc/health/v1/HealthCheckResponse.js';
+import { HealthImplementation } from 'grpc-health-check';
 
 export type ServingStatus = 'SERVING' | 'NOT_SERVING';
 
-export class HealthService {
-  private readonly statuses = new Map<string, ServingStatus>();
-  private readonly watchers = new Map<string, Set<((status: ServingStatus) => void) & { end(): void }>>();
+const WATCH_PATH = '/grpc.health.v1.Health/Watch';
 
+export class ServerHealth {
+  private readonly impl: HealthImplementation;
+  private readonly names: string[];
+  private status: ServingStatus;
+  private readonly watches = new Set<grpc.ServerInterceptingCall>();
+
+  /** `services` are the fully qualified names to report; '' (the whole server) is always included. */
   constructor(services: string[], initial: ServingStatus = 'NOT_SERVING') {
-    // '' is the whole server, as the protocol defines.
-    for (const name of ['', ...services]) this.statuses.set(name, initial);
+    this.names = ['', ...services];
+    this.status = initial;
+    this.impl = new HealthImplementation(Object.fromEntries(this.names.map((n) => [n, initial])));
   }
 
-  /** Sets every service's status at once (they all depend on the same store). */
+  addToServer(server: grpc.Server): void {
+    this.impl.addToServer(server);
+  }
+
+  /** Sets every service's status at once (they all depend on the same store); watchers hear changes only. */
   setAll(status: ServingStatus): void {
-    for (const name of this.statuses.keys()) {
-      if (this.statuses.get(name) === status) continue;
-      this.statuses.set(name, status);
-      for (const notify of this.watchers.get(name) ?? []) notify(status);
-    }
+    if (status === this.status) return;
+    this.status = status;
+    for (const name of this.names) this.impl.setStatus(name, status);
   }
 
-  get(service = ''): ServingStatus | undefined {
-    return this.statuses.get(service);
+  get(): ServingStatus {
+    return this.status;
   }
 
-  handlers(): HealthHandlers {
-    return {
-      Check: (call, callback) => {
-        const status = this.statuses.get(call.request.service ?? '');
-        if (status === undefined) {
-          callback({ code: grpc.status.NOT_FOUND, details: `unknown service ${JSON.stringify(call.request.service)}` });
-          return;
-        }
-        callback(null, { status });
+  /** Pass to `new grpc.Server({ interceptors: [health.interceptor] })`. */
+  readonly interceptor: grpc.ServerInterceptor = (method, call) => {
+    if (method.path !== WATCH_PATH) return new grpc.ServerInterceptingCall(call);
+    const watch: grpc.ServerInterceptingCall = new grpc.ServerInterceptingCall(call, {
+      start: (next) => next({ onCancel: () => this.watches.delete(watch) }),
+      sendStatus: (status, next) => {
+        this.watches.delete(watch);
+        next(status);
       },
-      Watch: (call) => {
-        const name = call.request.service ?? '';
-        const send = (status: HealthCheckResponse['status']): void => {
-          call.write({ status });
-        };
-        send(this.statuses.get(name) ?? 'SERVICE_UNKNOWN');
-        const listeners = this.watchers.get(name) ?? new Set();
-        this.watchers.set(name, listeners);
-        const listener = Object.assign((s: ServingStatus): void => send(s), { end: () => call.end() });
-        listeners.add(listener);
-        call.on('cancelled', () => listeners.delete(listener));
-        call.on('close', () => listeners.delete(listener));
-      },
-    };
-  }
+    });
+    this.watches.add(watch);
+    return watch;
+  };
 
   /** Ends every open Watch stream (at shutdown, so tryShutdown does not wait for them). */
   endWatches(): void {
-    for (const listeners of this.watchers.values()) for (const l of listeners) l.end();
-    this.watchers.clear();
+    for (const watch of [...this.watches]) watch.sendStatus({ code: grpc.status.OK, details: 'server shutting down' });
+    this.watches.clear();
   }
 }

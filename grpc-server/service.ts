@@ -13,7 +13,7 @@ import { createMetrics } from '../service-kit/metrics.js';
 import { MongoGradeStore } from '../stores/mongo-grades.js';
 import type { GrpcServerConfig } from './config.js';
 import { createGradeService, ROUTE } from './grade-service.js';
-import { HealthService } from './health.js';
+import { ServerHealth } from './health.js';
 import { GRADE_SERVICE_NAME, SERVICES } from '../contract/services.js';
 
 /** How often readiness re-pings MongoDB. */
@@ -27,11 +27,11 @@ export function createGrpcServer(config: GrpcServerConfig, logger: Logger): Serv
     timeoutMs: config.mongoTimeoutMs,
     observe: metrics.observeStore('mongodb'),
   });
-  const health = new HealthService([GRADE_SERVICE_NAME]);
+  const health = new ServerHealth([GRADE_SERVICE_NAME]);
   const protos = loadProtos();
-  const server = new grpc.Server({ 'grpc.keepalive_permit_without_calls': 1 });
+  const server = new grpc.Server({ 'grpc.keepalive_permit_without_calls': 1, interceptors: [health.interceptor] });
   server.addService(protos.grades.grades.v1.GradeService.service, createGradeService(store, metrics, logger));
-  server.addService(protos.health.grpc.health.v1.Health.service, health.handlers());
+  health.addToServer(server);
 
   let draining = false;
   let lastProblem = '';

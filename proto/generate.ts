@@ -5,14 +5,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { GEN_TYPES_FLAGS, PROTO_FILES, PROTO_ROOT } from './options.js';
+import { GEN_TYPES_FLAGS, PROTO_ROOT, PROTO_SOURCES } from './options.js';
 
 export function generateProtoTypes(outDir: string): void {
   const bin = path.join(PROTO_ROOT, '..', 'node_modules', '.bin', 'proto-loader-gen-types');
-  for (const file of PROTO_FILES) {
-    // Relative include dir: the generated headers then name proto/-relative paths, the same in every clone.
+  for (const { root, file } of Object.values(PROTO_SOURCES)) {
+    // Relative include dir: the generated headers then name root-relative paths, the same in every clone.
     execFileSync(bin, [file, ...GEN_TYPES_FLAGS, `--outDir=${outDir}`, `--includeDirs=.`], {
-      cwd: PROTO_ROOT,
+      cwd: root,
       stdio: ['ignore', 'ignore', 'inherit'],
     });
   }

@@ -1,10 +1,19 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Options } from '@grpc/proto-loader';
+import { protoPath as healthProtoPath } from 'grpc-health-check';
 
-/** Folder holding the .proto files (the include root). */
+/** Folder holding our .proto files (the include root). */
 export const PROTO_ROOT = path.dirname(fileURLToPath(import.meta.url));
-export const PROTO_FILES = ['grades/v1/grades.proto', 'grpc/health/v1/health.proto'] as const;
+
+/**
+ * Every .proto the services load, by include root and root-relative file. grpc.health.v1 is the one
+ * grpc-health-check ships and serves, not a copy of ours.
+ */
+export const PROTO_SOURCES = {
+  grades: { root: PROTO_ROOT, file: 'grades/v1/grades.proto' },
+  health: { root: path.resolve(path.dirname(healthProtoPath), '..', '..'), file: 'health/v1/health.proto' },
+} as const;
 
 /**
  * One set of loader options for every loader and for the type generator, so the generated types
@@ -16,7 +25,6 @@ export const LOADER_OPTIONS: Options = {
   enums: String,
   defaults: false,
   oneofs: true,
-  includeDirs: [PROTO_ROOT],
 };
 
 /** The same options as flags of proto-loader-gen-types. */

@@ -1,4 +1,4 @@
-// Original file: grpc/health/v1/health.proto
+// Original file: health/v1/health.proto
 
 
 export interface HealthCheckRequest {

@@ -1,0 +1,8 @@
+// Original file: health/v1/health.proto
+
+
+export interface HealthListRequest {
+}
+
+export interface HealthListRequest__Output {
+}
