@@ -7,7 +7,7 @@ import { createClient } from 'redis';
 import { passed, type Grade } from '../contract/grade.js';
 import { REDIS_KEYS, RECENT_STREAM_MAXLEN, SEEN_TTL_SECONDS } from '../contract/stores.js';
 import { UnavailableError } from '../service-kit/errors.js';
-import { createHash } from 'node:crypto';
+import { applyRecordScript, type ScriptArgs, type ScriptKeys } from './apply-record-script.js';
 import { timed, type StoreObserver } from './observe.js';
 
 export interface CountableRecord {
@@ -18,38 +18,6 @@ export interface CountableRecord {
   grade: Grade;
 }
 
-// KEYS: seen, totals, count:curso, count:facultad, count:carrera, count:region,
-//       graded:curso, nota_sum:curso, passed:curso, failed:curso, runs, recent
-// ARGV: ttl, curso, facultad, carrera, region, nota ('' when absent), passed ('1'|'0'|''), runId,
-//       maxlen, id, record JSON
-export const APPLY_SCRIPT = `
-if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
-redis.call('HINCRBY', KEYS[2], 'records', 1)
-redis.call('HINCRBY', KEYS[3], ARGV[2], 1)
-redis.call('HINCRBY', KEYS[4], ARGV[3], 1)
-redis.call('HINCRBY', KEYS[5], ARGV[4], 1)
-redis.call('HINCRBY', KEYS[6], ARGV[5], 1)
-if ARGV[6] ~= '' then
-  redis.call('HINCRBY', KEYS[2], 'graded', 1)
-  redis.call('HINCRBY', KEYS[2], 'nota_sum', ARGV[6])
-  redis.call('HINCRBY', KEYS[7], ARGV[2], 1)
-  redis.call('HINCRBY', KEYS[8], ARGV[2], ARGV[6])
-  if ARGV[7] == '1' then
-    redis.call('HINCRBY', KEYS[2], 'passed', 1)
-    redis.call('HINCRBY', KEYS[9], ARGV[2], 1)
-  else
-    redis.call('HINCRBY', KEYS[2], 'failed', 1)
-    redis.call('HINCRBY', KEYS[10], ARGV[2], 1)
-  end
-end
-redis.call('HINCRBY', KEYS[11], ARGV[8], 1)
-redis.call('XADD', KEYS[12], 'MAXLEN', '~', ARGV[9], '*', 'id', ARGV[10], 'record', ARGV[11])
-return 1
-`;
-
-/** Redis names a cached script by the SHA-1 of its text, so the SHA is known without asking Redis. */
-const APPLY_SCRIPT_SHA = createHash('sha1').update(APPLY_SCRIPT).digest('hex');
-
 export interface RedisAggregatesOptions {
   url: string;
   /** Per-command timeout, so a hung Redis fails the request instead of holding it. */
@@ -58,7 +26,56 @@ export interface RedisAggregatesOptions {
   onError?: (err: Error) => void;
 }
 
-export type SplitbenchRedis = ReturnType<typeof createClient>;
+function createAggregatesClient(opts: RedisAggregatesOptions) {
+  return createClient({
+    url: opts.url,
+    scripts: { applyRecord: applyRecordScript },
+    // Fail commands at once while disconnected instead of queueing them behind a dead socket:
+    // the client gets 503 now, not a timeout later.
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: opts.timeoutMs,
+      reconnectStrategy: (retries: number) => Math.min(100 * 2 ** Math.min(retries, 5), 2000),
+    },
+  });
+}
+
+export type SplitbenchRedis = ReturnType<typeof createAggregatesClient>;
+
+/** The script's named keys and arguments for one record. */
+export function scriptInputs(rec: CountableRecord): { keys: ScriptKeys; args: ScriptArgs } {
+  const g = rec.grade;
+  const pass = passed(g);
+  return {
+    keys: {
+      seen: REDIS_KEYS.seen(rec.id),
+      totals: REDIS_KEYS.totals,
+      countCurso: REDIS_KEYS.countBy.curso,
+      countFacultad: REDIS_KEYS.countBy.facultad,
+      countCarrera: REDIS_KEYS.countBy.carrera,
+      countRegion: REDIS_KEYS.countBy.region,
+      gradedCurso: REDIS_KEYS.gradedByCurso,
+      notaSumCurso: REDIS_KEYS.notaSumByCurso,
+      passedCurso: REDIS_KEYS.passedByCurso,
+      failedCurso: REDIS_KEYS.failedByCurso,
+      runs: REDIS_KEYS.runs,
+      recent: REDIS_KEYS.recent,
+    },
+    args: {
+      ttl: String(SEEN_TTL_SECONDS),
+      curso: g.curso,
+      facultad: g.facultad,
+      carrera: g.carrera,
+      region: g.region,
+      nota: g.nota === undefined ? '' : String(g.nota),
+      passed: pass === undefined ? '' : pass ? '1' : '0',
+      runId: rec.runId,
+      maxlen: String(RECENT_STREAM_MAXLEN),
+      id: rec.id,
+      record: JSON.stringify({ id: rec.id, runId: rec.runId, route: rec.route, receivedAt: rec.receivedAt, ...g }),
+    },
+  };
+}
 
 export class RedisAggregates {
   readonly client: SplitbenchRedis;
@@ -66,16 +83,7 @@ export class RedisAggregates {
   private readonly connecting: Promise<unknown>;
 
   constructor(private readonly opts: RedisAggregatesOptions) {
-    this.client = createClient({
-      url: opts.url,
-      // Fail commands at once while disconnected instead of queueing them behind a dead socket:
-      // the client gets 503 now, not a timeout later.
-      disableOfflineQueue: true,
-      socket: {
-        connectTimeout: opts.timeoutMs,
-        reconnectStrategy: (retries: number) => Math.min(100 * 2 ** Math.min(retries, 5), 2000),
-      },
-    });
+    this.client = createAggregatesClient(opts);
     this.observe = opts.observe ?? (() => {});
     // Without a listener node-redis would throw on connection errors; we report them through readiness.
     this.client.on('error', (err: Error) => opts.onError?.(err));
@@ -85,38 +93,9 @@ export class RedisAggregates {
 
   /** Counts the record once. Returns true when counted now, false when it had been counted before. */
   async apply(rec: CountableRecord): Promise<boolean> {
-    const g = rec.grade;
-    const pass = passed(g);
-    const keys = [
-      REDIS_KEYS.seen(rec.id),
-      REDIS_KEYS.totals,
-      REDIS_KEYS.countBy.curso,
-      REDIS_KEYS.countBy.facultad,
-      REDIS_KEYS.countBy.carrera,
-      REDIS_KEYS.countBy.region,
-      REDIS_KEYS.gradedByCurso,
-      REDIS_KEYS.notaSumByCurso,
-      REDIS_KEYS.passedByCurso,
-      REDIS_KEYS.failedByCurso,
-      REDIS_KEYS.runs,
-      REDIS_KEYS.recent,
-    ];
-    const recent = JSON.stringify({ id: rec.id, runId: rec.runId, route: rec.route, receivedAt: rec.receivedAt, ...g });
-    const args = [
-      String(SEEN_TTL_SECONDS),
-      g.curso,
-      g.facultad,
-      g.carrera,
-      g.region,
-      g.nota === undefined ? '' : String(g.nota),
-      pass === undefined ? '' : pass ? '1' : '0',
-      rec.runId,
-      String(RECENT_STREAM_MAXLEN),
-      rec.id,
-      recent,
-    ];
-    const reply = await this.timed('apply', () => this.evalScript(keys, args));
-    return Number(reply) === 1;
+    const { keys, args } = scriptInputs(rec);
+    const reply = await this.timed('apply', () => this.client.withCommandOptions({ timeout: this.opts.timeoutMs }).applyRecord(keys, args));
+    return reply === 1;
   }
 
   async ping(): Promise<void> {
@@ -127,17 +106,6 @@ export class RedisAggregates {
     await this.connecting;
     if (this.client.isOpen) await this.client.close();
     else this.client.destroy();
-  }
-
-  private async evalScript(keys: string[], args: string[]): Promise<unknown> {
-    const options = { timeout: this.opts.timeoutMs };
-    try {
-      return await this.client.sendCommand(['EVALSHA', APPLY_SCRIPT_SHA, String(keys.length), ...keys, ...args], options);
-    } catch (err) {
-      if (!(err instanceof Error && err.message.startsWith('NOSCRIPT'))) throw err;
-    }
-    // Not in Redis' script cache yet (first call, or after a restart): EVAL sends it and caches it.
-    return this.client.sendCommand(['EVAL', APPLY_SCRIPT, String(keys.length), ...keys, ...args], options);
   }
 
   /** Times the call; any failure means the count did not happen: report "unavailable". */

@@ -66,6 +66,8 @@ t.test('RedisAggregates counts each record once, atomically', async (t) => {
   t.same(await reader.hGetAll(REDIS_KEYS.totals), { records: '3', graded: '2', nota_sum: '115', passed: '1', failed: '1' });
   t.same(await reader.hGetAll(REDIS_KEYS.countBy.curso), { SO1: '3' });
   t.same(await reader.hGetAll(REDIS_KEYS.countBy.region), { NORTE: '3' });
+  t.same(await reader.hGetAll(REDIS_KEYS.countBy.facultad), { [grade.facultad]: '3' }, 'each named key got its own argument');
+  t.same(await reader.hGetAll(REDIS_KEYS.countBy.carrera), { [grade.carrera]: '3' });
   t.same(await reader.hGetAll(REDIS_KEYS.notaSumByCurso), { SO1: '115' });
   t.same(await reader.hGetAll(REDIS_KEYS.gradedByCurso), { SO1: '2' });
   t.same(await reader.hGetAll(REDIS_KEYS.passedByCurso), { SO1: '1' });
@@ -76,6 +78,7 @@ t.test('RedisAggregates counts each record once, atomically', async (t) => {
   await redis.stop();
   await t.rejects(agg.apply(rec('x4', grade)), UnavailableError, 'a dead Redis fails fast');
   await redis.restart();
+  // The restarted server's script cache is empty: node-redis's EVALSHA gets NOSCRIPT and sends EVAL.
   // node-redis reconnects with backoff; wait for it rather than sleeping a fixed time.
   for (let i = 0; i < 50 && !(await agg.ping().then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
   t.equal(await agg.apply(rec('x4', grade)), true, 'counts again once Redis is back');
