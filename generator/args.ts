@@ -1,8 +1,9 @@
 /**
- * Command-line flags -> options. Pure (no process access) so every error message is unit-tested;
- * main.ts turns a UsageError into exit code 2.
+ * Command-line flags -> options, with commander (a kept library: flags, help, unknown options) and our
+ * own value checks. Pure (no process access) so every error message is unit-tested; main.ts turns a
+ * UsageError into exit code 2.
  */
-import { parseArgs } from 'node:util';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SEED_MAX, SEED_MIN } from './records.js';
 import { OUTPUT_FORMATS } from './write.js';
 import type { OutputFormat } from './write.js';
@@ -21,40 +22,17 @@ export interface GeneratorOptions {
   quiet: boolean;
 }
 
-export type Command = { kind: 'help' } | { kind: 'generate'; options: GeneratorOptions };
+export type Command_ = { kind: 'help' } | { kind: 'generate'; options: GeneratorOptions };
 
 /** A mistake on the command line: the message names the flag and what to do instead. */
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-const FLAGS = {
-  count: { type: 'string', short: 'n' },
-  seed: { type: 'string', short: 's' },
-  out: { type: 'string', short: 'o' },
-  format: { type: 'string', short: 'f' },
-  quiet: { type: 'boolean', short: 'q' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+const DESCRIPTION = `Writes seeded grade records (contract/grade.ts, Spanish-locale names) as NDJSON or a JSON array.
+The same seed always gives byte-identical output; memory stays flat for any --count.`;
 
-/** Every long flag, so the help test can check that none is left undocumented. */
-export const FLAG_NAMES = Object.keys(FLAGS) as (keyof typeof FLAGS)[];
-
-export const USAGE = `Usage: npm run gen -- [flags]
-       npx tsx generator/main.ts [flags]
-
-Writes seeded grade records (contract/grade.ts, Spanish-locale names) as NDJSON or a JSON array.
-The same seed always gives byte-identical output; memory stays flat for any --count.
-
-Flags:
-  -n, --count <n>      how many records, a non-negative integer; 10_000_000 is accepted (default ${DEFAULT_COUNT})
-  -s, --seed <n>       integer seed from ${SEED_MIN} to ${SEED_MAX} (default ${DEFAULT_SEED})
-  -o, --out <path>     file to write, or - for stdout (default -); missing folders are created and
-                       the file only appears, complete, when generation succeeds
-  -f, --format <fmt>   ${OUTPUT_FORMATS.join(' | ')} (default: json when --out ends in .json, else ndjson)
-  -q, --quiet          no progress bar and no summary on stderr
-  -h, --help           show this help
-
+const AFTER_HELP = `
 A progress bar is drawn on stderr only when stderr is a terminal (and the records are not going to
 that terminal too); a one-line summary follows unless --quiet. When piping stdout, use
 \`npm run --silent gen\` or \`npx tsx generator/main.ts\`: plain \`npm run\` prints its banner on stdout.
@@ -63,33 +41,39 @@ Exit codes: 0 done, 1 generation or I/O failed, 2 bad flags.
 Example: npm run gen -- --count 100000 --seed 42 --out data/grades.ndjson
 `;
 
-/** Flags whose values may legitimately look negative; see joinDashedValues. */
-const NUMERIC_FLAGS = new Set(['--count', '-n', '--seed', '-s']);
-const LONG_NAME: Record<string, string> = { '-n': '--count', '-s': '--seed' };
-
-/**
- * parseArgs reads `--count -5` as a flag missing its value. Joining it to `--count=-5` lets the
- * value check below say what is really wrong (negative), rather than "ambiguous argument".
- */
-function joinDashedValues(args: readonly string[]): string[] {
-  const joined: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    const next = args[i + 1];
-    if (NUMERIC_FLAGS.has(arg) && next !== undefined && /^-[0-9.]/.test(next)) {
-      joined.push(`${LONG_NAME[arg] ?? arg}=${next}`);
-      i++;
-    } else {
-      joined.push(arg);
+/** A commander parser from one of the checks below: its UsageError message becomes commander's. */
+const check =
+  <T>(f: (raw: string) => T) =>
+  (raw: string): T => {
+    try {
+      return f(raw);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
     }
-  }
-  return joined;
+  };
+
+function program(): Command {
+  return new Command('gen')
+    .usage('[flags]   (npm run gen -- [flags], or npx tsx generator/main.ts [flags])')
+    .description(DESCRIPTION)
+    .option('-n, --count <n>', `how many records, a non-negative integer; 10_000_000 is accepted (default ${DEFAULT_COUNT})`, check(parseCount))
+    .option('-s, --seed <n>', `integer seed from ${SEED_MIN} to ${SEED_MAX} (default ${DEFAULT_SEED})`, check(parseSeed))
+    .option('-o, --out <path>', 'file to write, or - for stdout (default -); missing folders are created and the file only appears, complete, when generation succeeds', check(parseOut))
+    .option('-f, --format <fmt>', `${OUTPUT_FORMATS.join(' | ')} (default: json when --out ends in .json, else ndjson)`)
+    .option('-q, --quiet', 'no progress bar and no summary on stderr')
+    .addHelpText('after', AFTER_HELP)
+    .exitOverride()
+    .configureOutput({ writeOut: () => {}, writeErr: () => {} });
 }
+
+/** Every long flag, so the help test can check that none is left undocumented. */
+export const FLAG_NAMES = program().options.map((o) => o.long?.replace(/^--/, '') ?? '');
+
+export const USAGE = program().helpInformation() + AFTER_HELP;
 
 const INTEGER = /^[0-9]+(_[0-9]+)*$/;
 
-function parseCount(raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_COUNT;
+function parseCount(raw: string): number {
   const value = INTEGER.test(raw) ? Number(raw.replaceAll('_', '')) : NaN;
   if (!Number.isSafeInteger(value)) {
     throw new UsageError(`--count must be a non-negative integer, e.g. --count 100000; got '${raw}'`);
@@ -97,8 +81,7 @@ function parseCount(raw: string | undefined): number {
   return value;
 }
 
-function parseSeed(raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_SEED;
+function parseSeed(raw: string): number {
   const value = INTEGER.test(raw) ? Number(raw.replaceAll('_', '')) : NaN;
   if (!Number.isInteger(value) || value < SEED_MIN || value > SEED_MAX) {
     throw new UsageError(`--seed must be an integer from ${SEED_MIN} to ${SEED_MAX}, e.g. --seed 42; got '${raw}'`);
@@ -106,8 +89,7 @@ function parseSeed(raw: string | undefined): number {
   return value;
 }
 
-function parseOut(raw: string | undefined): string {
-  if (raw === undefined) return STDOUT;
+function parseOut(raw: string): string {
   if (raw.trim() === '') throw new UsageError(`--out must be a file path, or - for stdout; got an empty value`);
   if (/[\\/]$/.test(raw)) throw new UsageError(`--out must name a file, not a folder; got '${raw}' (try ${raw}grades.ndjson)`);
   return raw;
@@ -137,28 +119,25 @@ function parseFormat(raw: string | undefined, out: string): OutputFormat {
   return format;
 }
 
-function isNodeParseError(error: unknown): error is Error & { code: string } {
-  const code: unknown = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
-}
-
 /** Parses the arguments after the script name. Throws UsageError on anything it cannot accept. */
-export function parseCommand(args: readonly string[]): Command {
-  let values;
+export function parseCommand(args: readonly string[]): Command_ {
+  const cmd = program();
   try {
-    ({ values } = parseArgs({ args: joinDashedValues(args), options: FLAGS, strict: true, allowPositionals: false }));
+    cmd.parse(args, { from: 'user' });
   } catch (error) {
-    // Node's messages already name the flag ("Unknown option '--cuont'"); keep them, one line.
-    if (isNodeParseError(error)) throw new UsageError(error.message.replaceAll('\n', ' '));
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help') return { kind: 'help' };
+      throw new UsageError(error.message.replace(/^error: /, '').replaceAll('\n', ' '));
+    }
     throw error;
   }
-  if (values.help === true) return { kind: 'help' };
-  const out = parseOut(values.out);
+  const values = cmd.opts<{ count?: number; seed?: number; out?: string; format?: string; quiet?: boolean }>();
+  const out = values.out ?? STDOUT;
   return {
     kind: 'generate',
     options: {
-      count: parseCount(values.count),
-      seed: parseSeed(values.seed),
+      count: values.count ?? DEFAULT_COUNT,
+      seed: values.seed ?? DEFAULT_SEED,
       out,
       format: parseFormat(values.format, out),
       quiet: values.quiet === true,

@@ -1,6 +1,7 @@
 // The local ingress against stub backends on loopback: the split follows the HTTPRoute file, and
 // upstream failures are never a 2xx.
 import t from 'tap';
+import { METRICS } from '../contract/metrics.js';
 import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -90,6 +91,16 @@ t.test('editing the HTTPRoute to 90/10 moves the local split (ingress process, r
   const stats = (await (await fetch(`${url}/stats`)).json()) as { weights: Record<string, number>; routed: Record<string, number> };
   t.same(stats.weights, { grpc: 0.9, redis: 0.1 });
   t.equal(stats.routed.grpc, k);
+
+  // /metrics is Prometheus text: the applied weight and what was routed, by route and status.
+  const metrics = await fetch(`${url}/metrics`);
+  t.match(metrics.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
+  const text = await metrics.text();
+  const sample = (name: string, labels: string): number => Number(new RegExp(`^${name}\\{[^}]*${labels}[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1]);
+  t.equal(sample(METRICS.routeWeight, 'route="grpc"'), 0.9, 'the weight applied, from the route file it was given');
+  t.equal(sample(METRICS.routeWeight, 'route="redis"'), 0.1);
+  t.equal(sample(METRICS.ingressRoutedTotal, 'route="grpc",status="201"'), k, 'what it routed, by route and status');
+  t.match(text, /^process_cpu_seconds_total\{/m, 'and its own CPU time');
 });
 
 t.test('a dead route answers 503 + Retry-After, a slow one 504, and readiness says which', async (t) => {

@@ -2,12 +2,14 @@
  * The local ingress: splits POST /course between the two REST services by the HTTPRoute weights,
  * over keep-alive connections, and passes everything else of the contract through unchanged.
  * Upstream trouble is never a 2xx: refused or reset connections answer 503 + Retry-After, a slow
- * upstream 504. It counts what it routed so the split can be tested against what the routes saw.
+ * upstream 504. It counts what it routed (/stats as JSON, /metrics for Prometheus); the split itself is
+ * tested on what the client saw, never on these.
  */
 import http from 'node:http';
 import { COURSE_PATH, HEADERS, HEALTHZ_PATH, METRICS_PATH, READYZ_PATH, RETRY_AFTER_SECONDS } from '../contract/http.js';
 import type { RouteName } from '../contract/routes.js';
 import { closeHttpServer } from '../service-kit/lifecycle.js';
+import { createIngressMetrics } from './metrics.js';
 import { weightedPicker } from './weighted-pick.js';
 
 export interface Backend {
@@ -22,6 +24,8 @@ export interface IngressOptions {
   /** Answer 504 when a backend has not answered within this. */
   upstreamTimeoutMs?: number;
   random?: () => number;
+  /** The metrics' `instance` label. Default `ingress`. */
+  instance?: string;
 }
 
 export interface IngressStats {
@@ -32,6 +36,9 @@ export interface IngressStats {
   /** Requests the ingress answered itself because the upstream failed. */
   upstreamErrors: Record<string, number>;
 }
+
+/** The ingress's own JSON counts (what it routed): shown beside the client's, never the evidence. */
+export const STATS_PATH = '/stats';
 
 // Hop-by-hop headers (RFC 9110 7.6.1) are for one connection, not to be forwarded.
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host']);
@@ -56,6 +63,8 @@ export function createIngress(opts: IngressOptions) {
   const agents = new Map(opts.backends.map((b) => [b.route, new http.Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 256 })]));
   const pick = weightedPicker(opts.backends.map((b) => ({ value: b, weight: b.weight })), opts.random);
   const stats: IngressStats = { routed: {}, statuses: {}, upstreamErrors: {} };
+  const weights = Object.fromEntries(opts.backends.map((b) => [b.route, b.weight]));
+  const metrics = createIngressMetrics(weights, opts.instance ?? 'ingress');
   for (const b of opts.backends) {
     stats.routed[b.route] = 0;
     stats.statuses[b.route] = {};
@@ -76,6 +85,7 @@ export function createIngress(opts: IngressOptions) {
         const status = String(upRes.statusCode ?? 502);
         const byStatus = stats.statuses[backend.route]!;
         byStatus[status] = (byStatus[status] ?? 0) + 1;
+        if (req.method === 'POST') metrics.routed(backend.route, status);
         res.writeHead(upRes.statusCode ?? 502, forwardable(upRes.headers));
         upRes.pipe(res);
       },
@@ -85,6 +95,7 @@ export function createIngress(opts: IngressOptions) {
     });
     upstream.on('error', (err) => {
       stats.upstreamErrors[backend.route]!++;
+      if (req.method === 'POST') metrics.routed(backend.route, 'error');
       const timedOut = err.message === 'upstream timeout';
       sendJson(
         res,
@@ -133,8 +144,13 @@ export function createIngress(opts: IngressOptions) {
       void readiness().then((r) => sendJson(res, r.ready ? 200 : 503, { status: r.ready ? 'ready' : 'not ready', routes: r.routes }));
       return;
     }
-    if (req.method === 'GET' && (path === '/stats' || path === METRICS_PATH)) {
-      return sendJson(res, 200, { weights: Object.fromEntries(opts.backends.map((b) => [b.route, b.weight])), ...stats });
+    if (req.method === 'GET' && path === STATS_PATH) return sendJson(res, 200, { weights, ...stats });
+    if (req.method === 'GET' && path === METRICS_PATH) {
+      void metrics.registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+        (err: unknown) => sendJson(res, 500, { error: 'internal', message: `metrics failed: ${(err as Error).message}` }),
+      );
+      return;
     }
     sendJson(res, 404, { error: 'not_found', message: `no route for ${req.method} ${path}; POST ${COURSE_PATH} takes a grade record` });
   });
