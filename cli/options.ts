@@ -53,7 +53,12 @@ export class UsageError extends Error {
  * returns undefined with process.exitCode = 2 (0 after --help). The caller returns when undefined.
  */
 export function parseCommandLine(program: Command, argv: readonly string[]): Command | undefined {
-  program.exitOverride().configureOutput({ outputError: (text, write) => write(`${program.name()}: ${text.replace(/^error: /, '')}`) });
+  program.exitOverride().configureOutput({
+    outputError: (text, write) => write(`${program.name()}: ${text.replace(/^error: /, '')}`),
+    // Our descriptions break their own lines; commander would re-wrap them at 80 columns.
+    getOutHelpWidth: () => 120,
+    getErrHelpWidth: () => 120,
+  });
   program.showHelpAfterError('(run with --help for usage)');
   try {
     program.parse(argv, { from: 'user' });

@@ -14,7 +14,8 @@ export interface DemoOptions {
   seed: number;
   p95: number;
   p99: number;
-  routeFile: string;
+  /** Default linkerd/route/httproute.yaml. */
+  routeFile?: string;
   port: number;
   out: string;
 }
@@ -27,13 +28,13 @@ export function demoProgram(): Command {
     )
     .option('--duration <d>', 'k6 duration, e.g. 30s, 2m', parse.duration, '30s')
     .option('--rate <n>', 'requests per second offered', parse.positive, 150)
-    .option('--scenario <s>', 'load profile', parse.oneOf([...PROFILE_NAMES, ...Object.keys(PROFILE_ALIASES)]), 'load')
+    .option('--scenario <s>', `load profile: ${PROFILE_NAMES.join(' | ')}`, parse.oneOf([...PROFILE_NAMES, ...Object.keys(PROFILE_ALIASES)]), 'load')
     .option('--warmup <n>', 'requests sent before the measured run, under their own run id', parse.nonNegativeInt, 300)
     .option('--pool <n>', 'records in the data pool', parse.positiveInt, 20000)
     .option('--seed <n>', 'generator seed', parse.nonNegativeInt, 42)
     .option('--p95 <ms>', 'per-route p95 latency threshold in ms', parse.positive, 50)
     .option('--p99 <ms>', 'per-route p99 latency threshold in ms', parse.positive, 100)
-    .option('--route-file <file>', `HTTPRoute with the weights (default ${path.relative(REPO_ROOT, SPLIT_ROUTE_FILE)})`, SPLIT_ROUTE_FILE)
+    .option('--route-file <file>', `HTTPRoute with the weights (default ${path.relative(REPO_ROOT, SPLIT_ROUTE_FILE)})`)
     .option('--port <p>', 'ingress port (0: any free port)', parse.port, 0)
-    .option('--out <dir>', 'results folder', path.join(REPO_ROOT, 'results'));
+    .option('--out <dir>', 'results folder; each run writes <dir>/<run-id>/', path.relative(process.cwd(), path.join(REPO_ROOT, 'results')) || '.');
 }

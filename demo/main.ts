@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseCommandLine, usageFailure } from '../cli/options.js';
 import { ROUTES } from '../contract/routes.js';
-import { readSplit, routeFractions } from '../linkerd/split.js';
+import { SPLIT_ROUTE_FILE, readSplit, routeFractions } from '../linkerd/split.js';
 import { startStack, type RunningStack } from '../stack/stack.js';
 import { REPO_ROOT } from '../stack/tools.js';
 import { runChecks } from './checks.js';
@@ -23,11 +23,12 @@ import { warmUp } from './warmup.js';
 const program = parseCommandLine(demoProgram(), process.argv.slice(2));
 if (program === undefined) process.exit();
 const opts = program.opts<DemoOptions>();
+const routeFile = opts.routeFile ?? SPLIT_ROUTE_FILE;
 let weights: Record<string, number>;
 try {
-  weights = routeFractions(readSplit(opts.routeFile));
+  weights = routeFractions(readSplit(routeFile));
 } catch (err) {
-  usageFailure(program, `cannot read the split from ${opts.routeFile}: ${(err as Error).message}`);
+  usageFailure(program, `cannot read the split from ${routeFile}: ${(err as Error).message}`);
   process.exit();
 }
 
@@ -61,7 +62,7 @@ process.on('SIGTERM', onSignal);
 let exitCode: number;
 try {
   step(`starting the local stack (logs in ${path.relative(process.cwd(), outDir)}/stack/logs)`);
-  stack = await startStack({ port: opts.port, dir: path.join(outDir, 'stack'), routeFile: opts.routeFile, onProgress: (m) => step(m) });
+  stack = await startStack({ port: opts.port, dir: path.join(outDir, 'stack'), routeFile, onProgress: (m) => step(m) });
   const crashed: string[] = [];
   void stack.crashed.then((why) => crashed.push(why));
   if (opts.warmup > 0) {
@@ -80,7 +81,7 @@ try {
   if (checks.report) writeFileSync(path.join(outDir, 'reconcile.json'), JSON.stringify(checks.report, null, 2) + '\n');
   const summary = buildSummary({
     runId,
-    settings: { scenario: opts.scenario, warmupRequests: opts.warmup, rate: opts.rate, duration: opts.duration, p95Ms: opts.p95, p99Ms: opts.p99, pool: opts.pool, seed: opts.seed, routeFile: path.relative(REPO_ROOT, opts.routeFile), weights },
+    settings: { scenario: opts.scenario, warmupRequests: opts.warmup, rate: opts.rate, duration: opts.duration, p95Ms: opts.p95, p99Ms: opts.p99, pool: opts.pool, seed: opts.seed, routeFile: path.relative(REPO_ROOT, routeFile), weights },
     k6: { exitCode: k6.exitCode, summary: k6.summary },
     reconcile: checks.report,
     crashed,

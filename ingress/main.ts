@@ -3,63 +3,55 @@
  * [--route-file linkerd/route/httproute.yaml]`. Weights come from the HTTPRoute file, the same one
  * Linkerd applies in the cluster. Stops cleanly on SIGTERM/SIGINT.
  */
-import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { Command, parse, parseCommandLine, usageFailure } from '../cli/options.js';
 import { readSplit, routeFractions, SPLIT_ROUTE_FILE } from '../linkerd/split.js';
 import { listen } from '../service-kit/lifecycle.js';
 import { createLogger } from '../service-kit/logger.js';
-import { createIngress } from './proxy.js';
+import { REPO_ROOT } from '../stack/tools.js';
+import { createIngress, STATS_PATH } from './proxy.js';
 
-const USAGE = `usage: npx tsx ingress/main.ts --grpc URL --redis URL [--port 8080] [--host 127.0.0.1] [--route-file FILE]
+const program = new Command('ingress')
+  .description(
+    'Splits POST /course between grpc-client (--grpc) and redis-writer (--redis) by the weights of the\n' +
+      `HTTPRoute in --route-file. GET /readyz is 200 when both routes are ready; GET ${STATS_PATH} shows what was\n` +
+      'routed (JSON), GET /metrics the same for Prometheus. Prints one JSON log line {"msg":"listening","port":N} when up.',
+  )
+  .requiredOption('--grpc <url>', "grpc-client's base URL")
+  .requiredOption('--redis <url>', "redis-writer's base URL")
+  .option('--port <p>', 'port to listen on (0: any free port)', parse.port, 8080)
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--route-file <file>', `HTTPRoute with the weights (default ${path.relative(REPO_ROOT, SPLIT_ROUTE_FILE)})`)
+  .option('--upstream-timeout-ms <ms>', 'answer 504 when a route has not answered within this', parse.positiveInt, 10_000);
 
-Splits POST /course between grpc-client (--grpc) and redis-writer (--redis) by the weights of the
-HTTPRoute in --route-file (default ${SPLIT_ROUTE_FILE}). GET /readyz is 200 when both routes are ready;
-GET /stats shows what was routed. Prints one JSON log line {"msg":"listening","port":N} when up.`;
+interface Flags {
+  grpc: string;
+  redis: string;
+  port: number;
+  host: string;
+  routeFile?: string;
+  upstreamTimeoutMs: number;
+}
 
-let args;
+const parsed = parseCommandLine(program, process.argv.slice(2));
+if (parsed === undefined) process.exit();
+const args = parsed.opts<Flags>();
+const routeFile = args.routeFile ?? SPLIT_ROUTE_FILE;
+let fractions;
 try {
-  args = parseArgs({
-    options: {
-      port: { type: 'string', default: '8080' },
-      host: { type: 'string', default: '127.0.0.1' },
-      grpc: { type: 'string' },
-      redis: { type: 'string' },
-      'route-file': { type: 'string', default: SPLIT_ROUTE_FILE },
-      'upstream-timeout-ms': { type: 'string', default: '10000' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  }).values;
+  fractions = routeFractions(readSplit(routeFile));
 } catch (err) {
-  console.error(`ingress: ${(err as Error).message}\n\n${USAGE}`);
-  process.exit(2);
-}
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-if (!args.grpc || !args.redis) {
-  console.error(`ingress: --grpc and --redis are required\n\n${USAGE}`);
-  process.exit(2);
-}
-const port = Number(args.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`ingress: --port ${args.port} is not a port number (0..65535)`);
-  process.exit(2);
+  usageFailure(program, `cannot read the split from ${routeFile}: ${(err as Error).message}`);
+  process.exit();
 }
 
 const logger = createLogger({ service: 'ingress' });
-let fractions;
-try {
-  fractions = routeFractions(readSplit(args['route-file']));
-} catch (err) {
-  console.error(`ingress: cannot read the split from ${args['route-file']}: ${(err as Error).message}`);
-  process.exit(2);
-}
 const ingress = createIngress({
   backends: [
     { route: 'grpc', url: args.grpc, weight: fractions.grpc },
     { route: 'redis', url: args.redis, weight: fractions.redis },
   ],
-  upstreamTimeoutMs: Number(args['upstream-timeout-ms']),
+  upstreamTimeoutMs: args.upstreamTimeoutMs,
 });
 
 let stopping = false;
@@ -73,9 +65,9 @@ process.on('SIGTERM', () => stop('SIGTERM'));
 process.on('SIGINT', () => stop('SIGINT'));
 
 try {
-  const bound = await listen(ingress.server, port, args.host);
-  logger.info('listening', { host: args.host, port: bound, weights: fractions, routeFile: args['route-file'] });
+  const bound = await listen(ingress.server, args.port, args.host);
+  logger.info('listening', { host: args.host, port: bound, weights: fractions, routeFile });
 } catch (err) {
-  logger.error(`cannot listen on ${args.host}:${port}: ${(err as Error).message}; pick another --port`);
+  logger.error(`cannot listen on ${args.host}:${args.port}: ${(err as Error).message}; pick another --port`);
   process.exit(1);
 }

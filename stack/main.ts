@@ -3,45 +3,32 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { Command, parse, parseCommandLine } from '../cli/options.js';
 import { SPLIT_ROUTE_FILE } from '../linkerd/split.js';
 import { startStack } from './stack.js';
 import { REPO_ROOT } from './tools.js';
 
-const USAGE = `usage: npm run stack -- [--port 8080] [--dir .stack/<time>] [--route-file FILE]
-
-Starts redis-server, a MongoDB-wire server (MONGO_URL, mongod, or FerretDB from 'npm run tools'),
-grpc-server, grpc-client, redis-writer and the local ingress on --port (0 = any free port), each as
-its own process on a free port. Logs go to DIR/logs; the endpoints are written to DIR/endpoints.json.
-The ingress splits POST /course by the HTTPRoute weights in --route-file
-(default ${path.relative(REPO_ROOT, SPLIT_ROUTE_FILE)}). Ctrl-C or SIGTERM stops everything.
-
+const program = new Command('stack')
+  .description(
+    "Starts redis-server, a MongoDB-wire server (MONGO_URL, mongod, or FerretDB from 'npm run tools'),\n" +
+      'grpc-server, grpc-client, redis-writer and the local ingress, each as its own process on a free port.\n' +
+      'Logs go to DIR/logs; the endpoints are written to DIR/endpoints.json. The ingress splits POST /course\n' +
+      'by the HTTPRoute weights in --route-file. Ctrl-C or SIGTERM stops everything.',
+  )
+  .option('--port <p>', 'ingress port (0: any free port)', parse.port, 8080)
+  .option('--dir <dir>', 'folder for logs and endpoints.json (default .stack/<time>)')
+  .option('--route-file <file>', `HTTPRoute with the weights (default ${path.relative(REPO_ROOT, SPLIT_ROUTE_FILE)})`)
+  .addHelpText(
+    'after',
+    `
 Try:  curl -i -X POST localhost:8080/course -H 'Content-Type: application/json' \\
-        -d '{"curso":"ANP","facultad":"Ingenieria","carrera":"Arte","region":"METROPOLITANA"}'`;
+        -d '{"curso":"ANP","facultad":"Ingenieria","carrera":"Arte","region":"METROPOLITANA"}'`,
+  );
 
-let values;
-try {
-  values = parseArgs({
-    options: {
-      port: { type: 'string', default: '8080' },
-      dir: { type: 'string' },
-      'route-file': { type: 'string', default: SPLIT_ROUTE_FILE },
-      help: { type: 'boolean', short: 'h' },
-    },
-  }).values;
-} catch (err) {
-  console.error(`stack: ${(err as Error).message}\n\n${USAGE}`);
-  process.exit(2);
-}
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const port = Number(values.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`stack: --port ${values.port} is not a port number (0..65535)`);
-  process.exit(2);
-}
+const parsed = parseCommandLine(program, process.argv.slice(2));
+if (parsed === undefined) process.exit();
+const values = parsed.opts<{ port: number; dir?: string; routeFile?: string }>();
+const port = values.port;
 const dir = path.resolve(values.dir ?? path.join(REPO_ROOT, '.stack', new Date().toISOString().replace(/[:.]/g, '-')));
 mkdirSync(dir, { recursive: true });
 
@@ -59,7 +46,7 @@ process.on('SIGINT', () => void stop('SIGINT', 0));
 process.on('SIGTERM', () => void stop('SIGTERM', 0));
 
 try {
-  stack = await startStack({ port, dir, routeFile: values['route-file'], onProgress: (m) => console.error(`stack: ${m}`) });
+  stack = await startStack({ port, dir, routeFile: values.routeFile ?? SPLIT_ROUTE_FILE, onProgress: (m) => console.error(`stack: ${m}`) });
 } catch (err) {
   console.error(`stack: could not start: ${(err as Error).message}`);
   process.exit(1);
