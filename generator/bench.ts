@@ -3,7 +3,7 @@
  *
  * Every case runs in this one process against a bare Math.random loop that builds the same object
  * shape, so the printed ratios mean something on any machine; absolute records/s depend on the
- * machine and are only for comparison with ARCHITECTURE.md (~130k faker records/s measured there).
+ * machine; only the ratios travel between machines.
  */
 import { createWriteStream } from 'node:fs';
 import { CARRERAS, CURSOS, FACULTADES, REGIONES, SEMESTRES } from '../contract/grade.js';

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: installs what the tests need, then type-checks, lints and runs every tap test against
-# real Redis, a real MongoDB-wire server, real gRPC and real HTTP. Ends with "N passed, N failed".
+# real Redis, a real MongoDB-wire server, real gRPC and real HTTP. Ends with "N passed, N failed, N skipped".
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,6 +38,7 @@ tap_rc=${PIPESTATUS[0]}
 summary=$(grep -E '^# \{ total: ' "$tap_out" | tail -1)
 tap_pass=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"$summary")
 tap_fail=$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"$summary")
+tap_skip=$(sed -nE 's/.*skip: ([0-9]+).*/\1/p' <<<"$summary")
 rm -f "$tap_out"
 passed=$((passed + ${tap_pass:-0}))
 failed=$((failed + ${tap_fail:-0}))
@@ -45,5 +46,6 @@ if [[ $tap_rc -ne 0 && ${tap_fail:-0} -eq 0 ]]; then failed=$((failed + 1)); ech
 if [[ -z "$summary" ]]; then failed=$((failed + 1)); echo "tap printed no summary"; fi
 
 echo
-echo "$passed passed, $failed failed"
+# Skipped tests are neither: say how many, so a skip cannot hide in the pass count.
+echo "$passed passed, $failed failed, ${tap_skip:-0} skipped"
 [[ $failed -eq 0 ]]

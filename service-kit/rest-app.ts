@@ -1,5 +1,5 @@
 /**
- * The HTTP contract both REST services answer identically (ARCHITECTURE.md, "The contract"):
+ * The HTTP contract both REST services answer identically (README "The contract", contract/http.ts):
  * validation, idempotency headers, status mapping, health, readiness and metrics. A service plugs
  * in only how a validated record is written (`write`) and what readiness means (`ready`).
  */

@@ -1,6 +1,6 @@
 /**
  * A real MongoDB wire server: MONGO_URL when given; else mongod from PATH; else FerretDB v1 (SQLite
- * backend) built by `npm run tools` into .tools/bin from tools/ferretdb (ARCHITECTURE.md: why).
+ * backend) built by `npm run tools` into .tools/bin from tools/ferretdb (docs/architecture.md: why).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
