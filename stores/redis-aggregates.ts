@@ -81,6 +81,8 @@ export class RedisAggregates {
   readonly client: SplitbenchRedis;
   private readonly observe: StoreObserver;
   private readonly connecting: Promise<unknown>;
+  /** The first connection, or connectTimeout, whichever comes first (connect() stays pending while Redis is down). */
+  private readonly firstConnect: Promise<unknown>;
 
   constructor(private readonly opts: RedisAggregatesOptions) {
     this.client = createAggregatesClient(opts);
@@ -89,6 +91,7 @@ export class RedisAggregates {
     this.client.on('error', (err: Error) => opts.onError?.(err));
     // Connect in the background: the service starts, reports not-ready, and recovers when Redis does.
     this.connecting = this.client.connect().catch((err: unknown) => opts.onError?.(err as Error));
+    this.firstConnect = Promise.race([this.connecting, new Promise((resolve) => setTimeout(resolve, opts.timeoutMs).unref())]);
   }
 
   /** Counts the record once. Returns true when counted now, false when it had been counted before. */
@@ -110,6 +113,9 @@ export class RedisAggregates {
 
   /** Times the call; any failure means the count did not happen: report "unavailable". */
   private async timed<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    // A service that has only just started waits for its first connection (at most connectTimeout);
+    // after that a disconnected client fails at once (disableOfflineQueue): 503 now, not a timeout later.
+    await this.firstConnect;
     try {
       return await timed(this.observe, operation, fn);
     } catch (err) {
