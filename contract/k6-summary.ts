@@ -5,9 +5,12 @@
  * k6 imports only the types (erased), so this file may use Node-free code only.
  */
 
-export const K6_SUMMARY_SCHEMA = 'splitbench.k6-summary/1';
+export const K6_SUMMARY_SCHEMA = 'splitbench.k6-summary/2';
 
-/** Per route, by the X-Route of the answers. Latencies in ms; null when the route had no answer. */
+/**
+ * Per route, by the X-Route of the answers: requests by their final answer, attempts by their own.
+ * Latencies in ms (per request: first attempt to final answer); null when the route had no answer.
+ */
 export interface K6RouteSummary {
   requests: number;
   acknowledged: number;
@@ -17,6 +20,12 @@ export interface K6RouteSummary {
   p50: number | null;
   p95: number | null;
   p99: number | null;
+  /** Attempts this route answered (a request retried elsewhere counts here for its attempts here). */
+  attempts: number;
+  /** Attempts answered here that were then retried. */
+  retries: number;
+  /** p99 of single attempts answered here. */
+  attemptP99: number | null;
 }
 
 export interface K6Threshold {
@@ -39,6 +48,8 @@ export interface K6SummarySettings {
   poolSize: number | null;
   /** False when k6 ran with ACK_LOG=0: no ack lines, only counts can be reconciled. */
   ackLog: boolean;
+  /** RETRIES: how many times a 503, 504 or unanswered attempt was retried with the same key. */
+  retries: number;
 }
 
 export interface K6Summary {
@@ -104,6 +115,9 @@ export function parseK6Summary(json: unknown, source = 'summary.json'): K6Summar
       p50: r.orNull(r.num)(x.p50, `${at}.p50`),
       p95: r.orNull(r.num)(x.p95, `${at}.p95`),
       p99: r.orNull(r.num)(x.p99, `${at}.p99`),
+      attempts: r.count(x.attempts, `${at}.attempts`),
+      retries: r.count(x.retries, `${at}.retries`),
+      attemptP99: r.orNull(r.num)(x.attemptP99, `${at}.attemptP99`),
     };
   }
   const t = r.obj(o.thresholds, 'thresholds');
@@ -146,6 +160,7 @@ export function parseK6Summary(json: unknown, source = 'summary.json'): K6Summar
       data: r.str(s.data, 'settings.data'),
       poolSize: r.orNull(r.count)(s.poolSize, 'settings.poolSize'),
       ackLog: r.bool(s.ackLog, 'settings.ackLog'),
+      retries: r.count(s.retries, 'settings.retries'),
     },
   };
 }

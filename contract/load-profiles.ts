@@ -35,6 +35,8 @@ export const LOADTEST_ENV = {
   P95_MS: 'P95_MS',
   P99_MS: 'P99_MS',
   ACK_LOG: 'ACK_LOG',
+  /** Retries of a 503, 504 or unanswered attempt, with the same Idempotency-Key (default 3; 0: none). */
+  RETRIES: 'RETRIES',
 } as const;
 
 /** k6 settings that replace a script's scenarios: a run with any of them is not the profile it claims. */

@@ -32,7 +32,7 @@ function findK6(): string | undefined {
 const k6 = findK6();
 const noK6 = k6 === undefined ? 'k6 binary missing: run `bash scripts/install-tools.sh` (builds .tools/bin/k6) or put k6 v2 on PATH' : false;
 
-type Mode = 'ok' | 'fail' | 'not-ready';
+type Mode = 'ok' | 'fail' | 'not-ready' | 'flaky';
 
 /** What the stub saw, per route: the Idempotency-Keys it answered. */
 interface Stub {
@@ -48,6 +48,7 @@ async function startStub(mode: Mode): Promise<Stub> {
   const keys = new Map<string, string[]>(ROUTES.map((r) => [r, []]));
   const runIds = new Set<string>();
   const badRequests: string[] = [];
+  const seen = new Set<string>();
   let n = 0;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET' && req.url === READYZ_PATH) {
@@ -73,6 +74,13 @@ async function startStub(mode: Mode): Promise<Stub> {
       if (mode === 'fail') {
         res.writeHead(500, { 'content-type': 'application/json', [HEADERS.route]: route });
         res.end('{"error":"internal","message":"stub failure"}');
+        return;
+      }
+      // flaky: the first attempt of every key is a 503 with Retry-After 0; the retry is stored.
+      if (mode === 'flaky' && !seen.has(key)) {
+        seen.add(key);
+        res.writeHead(503, { 'content-type': 'application/json', [HEADERS.route]: route, 'retry-after': '0' });
+        res.end('{"error":"unavailable","message":"stub outage"}');
         return;
       }
       keys.get(route)?.push(key);
@@ -108,6 +116,8 @@ interface RouteSummary {
   errors: number;
   errorRate: number;
   p99: number | null;
+  attempts: number;
+  retries: number;
 }
 interface Summary {
   runId: string;
@@ -211,6 +221,27 @@ t.test('a short run: summary.json and the ack lines match what the server answer
     'keys are <runId>-<vu>-<iteration> and fit the contract pattern',
   );
   t.match(r.stdout, /route\s+requests\s+acked/, 'a table for people on stdout');
+});
+
+t.test('503s are retried with the same Idempotency-Key: every request acknowledged once, each retry counted', { skip: noK6 }, async (t) => {
+  const stub = await startStub('flaky');
+  t.teardown(() => stub.close());
+  const runId = `tap-retry-${process.pid}`;
+  const r = await runK6(t, { BASE_URL: stub.url, RUN_ID: runId, RATE: '20', DURATION: '2s', PRE_ALLOCATED_VUS: '4', ...OUT_OF_REACH });
+  t.equal(r.code, 0, `k6 exits 0: the retries succeed\n${r.stderr.slice(-2000)}`);
+  const s = r.summary;
+  if (!s) return t.fail('summary.json was written');
+  const stored = [...stub.keys.values()].flat();
+  t.ok(stored.length > 0, `${stored.length} writes stored`);
+  t.equal(new Set(stored).size, stored.length, 'no key stored twice');
+  t.equal(s.acknowledged, stored.length, 'every request acknowledged by its retry');
+  t.equal(s.errorRate, 0, 'a request that succeeded on retry is not an error');
+  const attempts = Object.values(s.routes).reduce((n, x) => n + x.attempts, 0);
+  const retries = Object.values(s.routes).reduce((n, x) => n + x.retries, 0);
+  t.equal(attempts, 2 * stored.length, 'two attempts per request');
+  t.equal(retries, stored.length, 'one retry per request');
+  const acks = ackLines(r.stderr);
+  t.same(acks.map((a) => a.id).sort(), [...stored].sort(), 'one ack line per request, for the final answer');
 });
 
 t.test('500s from both routes cross the per-route error thresholds: k6 exits 99', { skip: noK6 }, async (t) => {

@@ -3,13 +3,17 @@
  * carry it as a tag; k6's built-in http_req_* metrics cannot. Thresholds are per route too.
  */
 import { Counter, Rate, Trend } from 'k6/metrics';
+import { K6_METRICS as M } from '../contract/k6-metrics.ts';
 import type { Settings } from './settings.ts';
 
-export const routeDuration = new Trend('route_req_duration', true);
-export const routeReqs = new Counter('route_reqs');
-export const routeAcks = new Counter('route_acks');
-export const routeReplays = new Counter('route_replays');
-export const routeErrors = new Rate('route_errors');
+export const routeDuration = new Trend(M.requestDuration, true);
+export const routeReqs = new Counter(M.requests);
+export const routeAcks = new Counter(M.acks);
+export const routeReplays = new Counter(M.replays);
+export const routeErrors = new Rate(M.errors);
+export const routeAttempts = new Counter(M.attempts);
+export const routeAttemptDuration = new Trend(M.attemptDuration, true);
+export const routeRetries = new Counter(M.retries);
 
 export const ACK_ID_CHECK = 'acknowledged id is the Idempotency-Key';
 
@@ -17,14 +21,19 @@ export function buildThresholds(settings: Settings): Record<string, string[]> {
   const errorRate = `rate<=${settings.maxErrorRate}`;
   const thresholds: Record<string, string[]> = {
     // Also counts answers without a route (refused connections, errors of whatever is in front).
-    route_errors: [errorRate],
+    [M.errors]: [errorRate],
     checks: ['rate==1'],
   };
   for (const route of settings.routes) {
-    thresholds[`route_errors{route:${route}}`] = [errorRate];
-    thresholds[`route_req_duration{route:${route}}`] = [`p(95)<${settings.p95Ms}`, `p(99)<${settings.p99Ms}`];
+    thresholds[`${M.errors}{route:${route}}`] = [errorRate];
+    thresholds[`${M.requestDuration}{route:${route}}`] = [`p(95)<${settings.p95Ms}`, `p(99)<${settings.p99Ms}`];
     // A route that never answered is a broken split, not a fast one.
-    thresholds[`route_reqs{route:${route}}`] = ['count>0'];
+    thresholds[`${M.requests}{route:${route}}`] = ['count>0'];
+    // Sub-metrics exist only for thresholded tags: these (always true) make summary.json's per-route
+    // attempts, retries and attempt latency available.
+    thresholds[`${M.attempts}{route:${route}}`] = ['count>=0'];
+    thresholds[`${M.retries}{route:${route}}`] = ['count>=0'];
+    thresholds[`${M.attemptDuration}{route:${route}}`] = ['max>=0'];
   }
   return thresholds;
 }

@@ -6,6 +6,7 @@ import { RUN_ID_PATTERN } from '../contract/http.ts';
 import { LOADTEST_ENV as E } from '../contract/load-profiles.ts';
 import { ROUTES } from '../contract/routes.ts';
 import { SettingError, positiveNumber, type Env } from './profiles.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
 
 export interface Settings {
   baseUrl: string;
@@ -19,6 +20,7 @@ export interface Settings {
   p95Ms: number;
   p99Ms: number;
   ackLog: boolean;
+  retry: RetryPolicy;
 }
 
 function text(env: Env, name: string, fallback: string): string {
@@ -50,6 +52,12 @@ function routeList(env: Env): string[] {
   return routes;
 }
 
+function retries(env: Env): number {
+  const raw = text(env, E.RETRIES, String(DEFAULT_RETRY_POLICY.retries));
+  if (!/^[0-9]+$/.test(raw) || Number(raw) > 10) throw new SettingError(`${E.RETRIES} must be an integer from 0 to 10, got ${JSON.stringify(raw)}`);
+  return Number(raw);
+}
+
 export function loadSettings(env: Env): Settings {
   const baseUrl = text(env, E.BASE_URL, 'http://127.0.0.1:8080').replace(/\/+$/, '');
   if (!/^https?:\/\/[^/\s]+/.test(baseUrl)) {
@@ -71,5 +79,6 @@ export function loadSettings(env: Env): Settings {
     p95Ms: positiveNumber(env, E.P95_MS, 50),
     p99Ms: positiveNumber(env, E.P99_MS, 100),
     ackLog: ackLog === '1',
+    retry: { ...DEFAULT_RETRY_POLICY, retries: retries(env) },
   };
 }

@@ -21,6 +21,8 @@ export function textSummary(s: K6Summary, what: string): string {
         { header: 'p50 ms', cell: (r) => ms(r.p50) },
         { header: 'p95 ms', cell: (r) => ms(r.p95) },
         { header: 'p99 ms', cell: (r) => ms(r.p99) },
+        { header: 'attempts', cell: (r) => r.attempts },
+        { header: 'retries', cell: (r) => r.retries },
       ],
       rows,
     ),

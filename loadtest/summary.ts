@@ -2,6 +2,7 @@
  * summary.json from k6's end-of-test data: per-route figures from the route_* metrics, thresholds, and
  * the settings of the run. Its shape is contract/k6-summary.ts; pure, so Node tests can run it too.
  */
+import { K6_DROPPED_ITERATIONS, K6_METRICS as M } from '../contract/k6-metrics.ts';
 import { K6_SUMMARY_SCHEMA, type K6RouteSummary, type K6Summary, type K6Threshold } from '../contract/k6-summary.ts';
 import type { Profile } from './profiles.ts';
 import type { Settings } from './settings.ts';
@@ -42,21 +43,24 @@ export function buildSummary(data: SummaryData, settings: Settings, profile: Pro
   for (const route of settings.routes) {
     // route_errors{route:X} exists because it carries a threshold: its true samples are errors, its
     // false samples acknowledged writes. (route_acks{route:X} would need a threshold of its own.)
-    const errors = value(`route_errors{route:${route}}`, 'passes') ?? 0;
-    const acknowledged = value(`route_errors{route:${route}}`, 'fails') ?? 0;
-    const requests = count(`route_reqs{route:${route}}`);
+    const errors = value(`${M.errors}{route:${route}}`, 'passes') ?? 0;
+    const acknowledged = value(`${M.errors}{route:${route}}`, 'fails') ?? 0;
+    const requests = count(`${M.requests}{route:${route}}`);
     routes[route] = {
       requests,
       acknowledged,
       errors,
       errorRate: requests > 0 ? round(errors / requests, 6) : 0,
       rps: perSecond(requests),
-      p50: ms(`route_req_duration{route:${route}}`, 'med'),
-      p95: ms(`route_req_duration{route:${route}}`, 'p(95)'),
-      p99: ms(`route_req_duration{route:${route}}`, 'p(99)'),
+      p50: ms(`${M.requestDuration}{route:${route}}`, 'med'),
+      p95: ms(`${M.requestDuration}{route:${route}}`, 'p(95)'),
+      p99: ms(`${M.requestDuration}{route:${route}}`, 'p(99)'),
+      attempts: count(`${M.attempts}{route:${route}}`),
+      retries: count(`${M.retries}{route:${route}}`),
+      attemptP99: ms(`${M.attemptDuration}{route:${route}}`, 'p(99)'),
     };
   }
-  const requests = count('route_reqs');
+  const requests = count(M.requests);
   const routed = Object.values(routes).reduce((sum, r) => sum + r.requests, 0);
 
   const all: K6Threshold[] = [];
@@ -75,11 +79,11 @@ export function buildSummary(data: SummaryData, settings: Settings, profile: Pro
     startedAt: data.setup_data?.startedAt ?? null,
     durationMs: round(durationMs, 1),
     requests,
-    acknowledged: count('route_acks'),
-    replayed: count('route_replays'),
-    errorRate: round(value('route_errors', 'rate') ?? 0, 6),
+    acknowledged: count(M.acks),
+    replayed: count(M.replays),
+    errorRate: round(value(M.errors, 'rate') ?? 0, 6),
     rps: perSecond(requests),
-    droppedIterations: count('dropped_iterations'),
+    droppedIterations: count(K6_DROPPED_ITERATIONS),
     unrouted: requests - routed,
     routes,
     thresholds: { passed: failed.length === 0, failed, all },
@@ -96,6 +100,7 @@ export function buildSummary(data: SummaryData, settings: Settings, profile: Pro
       data: settings.data,
       poolSize: data.setup_data?.poolSize ?? null,
       ackLog: settings.ackLog,
+      retries: settings.retry.retries,
     },
   };
 }

@@ -8,7 +8,7 @@ export function k6SummaryFixture(runId: string, routes: Record<string, Partial<K
   const full: Record<string, K6RouteSummary> = {};
   for (const [name, r] of Object.entries(routes)) {
     const errors = r.requests - r.acknowledged;
-    full[name] = { errors, errorRate: r.requests > 0 ? errors / r.requests : 0, rps: r.requests / 10, p50: 1, p95: 2, p99: 3, ...r };
+    full[name] = { errors, errorRate: r.requests > 0 ? errors / r.requests : 0, rps: r.requests / 10, p50: 1, p95: 2, p99: 3, attempts: r.requests, retries: 0, attemptP99: 3, ...r };
   }
   const requests = Object.values(full).reduce((n, r) => n + r.requests, 0);
   const acknowledged = Object.values(full).reduce((n, r) => n + r.acknowledged, 0);
@@ -29,7 +29,7 @@ export function k6SummaryFixture(runId: string, routes: Record<string, Partial<K
     unrouted: 0,
     routes: full,
     thresholds: { passed: true, failed: [], all: [] },
-    settings: { rate: 10, startRate: 1, durationS: 10, preAllocatedVUs: 1, maxVUs: 10, routes: Object.keys(full), maxErrorRate: 0.01, p95Ms: 50, p99Ms: 100, data: 'pool.json', poolSize: 1, ackLog: true },
+    settings: { rate: 10, startRate: 1, durationS: 10, preAllocatedVUs: 1, maxVUs: 10, routes: Object.keys(full), maxErrorRate: 0.01, p95Ms: 50, p99Ms: 100, data: 'pool.json', poolSize: 1, ackLog: true, retries: 3 },
     ...over,
   };
 }
