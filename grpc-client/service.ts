@@ -13,7 +13,7 @@ const ROUTE = SERVICE_ROUTE[SERVICES.grpcClient];
 
 export function createGrpcClient(config: GrpcClientConfig, logger: Logger): ServiceInstance {
   const metrics = createMetrics({ service: SERVICES.grpcClient, route: ROUTE, instance: config.instanceId });
-  const upstream = new GradeUpstream(config.grpcServerAddr, config.grpcDeadlineMs, metrics);
+  const upstream = new GradeUpstream(config.grpcServerAddrs, config.grpcDeadlineMs, metrics);
   const { server, startDraining } = createRestServer({
     route: ROUTE,
     instanceId: config.instanceId,
@@ -24,7 +24,7 @@ export function createGrpcClient(config: GrpcClientConfig, logger: Logger): Serv
     ready: () => upstream.ready(),
   });
   return {
-    listen: async () => ({ port: await listen(server, config.port, config.host), upstream: config.grpcServerAddr }),
+    listen: async () => ({ port: await listen(server, config.port, config.host), upstream: config.grpcServerAddrs.join(',') }),
     startDraining,
     stopServing: (graceMs) => closeHttpServer(server, graceMs),
     closeResources: async () => upstream.close(),

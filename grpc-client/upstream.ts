@@ -33,24 +33,40 @@ export function errorFromStatus(err: grpc.ServiceError): Error {
   }
 }
 
+/**
+ * One address: a plain target (in the cluster a Service, and Linkerd's proxy balances each call). Several
+ * (the local stack's replicas, on fixed ports, up or not): a static list with round_robin, which spreads
+ * calls over the connections that are READY and keeps reconnecting to the others, so a replica that
+ * starts later joins by itself and one that stops drops out.
+ */
+export function channelTarget(addrs: string[]): { target: string; options: grpc.ChannelOptions } {
+  if (addrs.length === 1) return { target: addrs[0]!, options: {} };
+  return {
+    target: `ipv4:${addrs.join(',')}`,
+    options: { 'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }), 'grpc.initial_reconnect_backoff_ms': 250 },
+  };
+}
+
 export class GradeUpstream {
   private readonly client: GradeServiceClient;
   private readonly health: HealthClient;
 
   constructor(
-    addr: string,
+    addrs: string[],
     private readonly deadlineMs: number,
     private readonly metrics: ServiceMetrics,
   ) {
     const protos = loadProtos();
-    this.client = new protos.grades.grades.v1.GradeService(addr, grpc.credentials.createInsecure(), {
+    const { target, options } = channelTarget(addrs);
+    this.client = new protos.grades.grades.v1.GradeService(target, grpc.credentials.createInsecure(), {
       // Keepalive pings find a dead connection between calls instead of on the next request.
       'grpc.keepalive_time_ms': 30_000,
       'grpc.keepalive_timeout_ms': 5_000,
       'grpc.max_reconnect_backoff_ms': 2_000,
+      ...options,
     });
     // The health client shares the channel, so readiness reflects the connection writes use.
-    this.health = new protos.health.grpc.health.v1.Health(addr, grpc.credentials.createInsecure(), {
+    this.health = new protos.health.grpc.health.v1.Health(target, grpc.credentials.createInsecure(), {
       channelOverride: this.client.getChannel(),
     });
   }

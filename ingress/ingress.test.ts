@@ -108,8 +108,8 @@ t.test('a dead route answers 503 + Retry-After, a slow one 504, and readiness sa
   const deadPort = await freePort();
   const ingress = createIngress({
     backends: [
-      { route: 'grpc', url: `http://127.0.0.1:${deadPort}`, weight: 1 },
-      { route: 'redis', url: slow.url, weight: 0 },
+      { route: 'grpc', urls: [`http://127.0.0.1:${deadPort}`], weight: 1 },
+      { route: 'redis', urls: [slow.url], weight: 0 },
     ],
     upstreamTimeoutMs: 300,
   });
@@ -122,16 +122,38 @@ t.test('a dead route answers 503 + Retry-After, a slow one 504, and readiness sa
   const dead = await post(url);
   t.equal(dead.status, 503);
   t.equal(dead.headers.get('retry-after'), '1');
-  t.match(await dead.json(), { error: 'unavailable', message: /grpc route .* unreachable/ });
+  // Refused at connect, or already known not ready from the readiness poll: either way 503, no route.
+  t.match(await dead.json(), { error: 'unavailable', message: /grpc route/ });
+  t.equal(dead.headers.get('x-route'), null, 'no route answered');
   const ready = await fetch(`${url}/readyz`);
   t.equal(ready.status, 503, 'not ready while a weighted route is down');
-  t.match(await ready.json(), { routes: { grpc: /ECONNREFUSED|fetch failed/ } });
+  t.match(await ready.json(), { routes: { grpc: { [`http://127.0.0.1:${deadPort}`]: /ECONNREFUSED|fetch failed/ } } });
 
-  const slowOnly = createIngress({ backends: [{ route: 'redis', url: slow.url, weight: 1 }], upstreamTimeoutMs: 300 });
+  const slowButReady = await stubBackend('redis', { delayMs: 2000, ready: 200 });
+  const slowOnly = createIngress({ backends: [{ route: 'redis', urls: [slowButReady.url], weight: 1 }], upstreamTimeoutMs: 300 });
   const slowPort = await listen(slowOnly.server, 0, '127.0.0.1');
-  t.teardown(() => slowOnly.close(100));
+  t.teardown(async () => {
+    await slowOnly.close(100);
+    await slowButReady.close();
+  });
   const timedOut = await post(`http://127.0.0.1:${slowPort}`);
   t.equal(timedOut.status, 504);
   t.match(await timedOut.json(), { error: 'deadline_exceeded' });
   t.equal((await fetch(`http://127.0.0.1:${slowPort}/nope`)).status, 404);
+});
+
+t.test('a route with several replicas: requests go to the ready ones in turn; one that is not ready gets none', async (t) => {
+  const [a, b, notReady] = await Promise.all([stubBackend('grpc'), stubBackend('grpc'), stubBackend('grpc', { ready: 503 })]);
+  const ingress = createIngress({ backends: [{ route: 'grpc', urls: [a.url, b.url, notReady.url], weight: 1 }], readinessPollMs: 50 });
+  const port = await listen(ingress.server, 0, '127.0.0.1');
+  t.teardown(async () => {
+    await ingress.close(100);
+    await Promise.all([a.close(), b.close(), notReady.close()]);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  t.equal((await fetch(`${url}/readyz`)).status, 200, 'ready: the route has a ready replica');
+  for (let i = 0; i < 20; i++) await (await post(url)).arrayBuffer();
+  t.equal(a.received() + b.received(), 20, 'every request reached a ready replica');
+  t.equal(a.received(), 10, 'in turn');
+  t.equal(notReady.received(), 0, 'none went to the replica whose /readyz says 503');
 });

@@ -17,8 +17,8 @@ const program = new Command('ingress')
       `HTTPRoute in --route-file. GET /readyz is 200 when both routes are ready; GET ${STATS_PATH} shows what was\n` +
       'routed (JSON), GET /metrics the same for Prometheus. Prints one JSON log line {"msg":"listening","port":N} when up.',
   )
-  .requiredOption('--grpc <url>', "grpc-client's base URL")
-  .requiredOption('--redis <url>', "redis-writer's base URL")
+  .requiredOption('--grpc <urls>', "grpc-client's base URL (comma-separated: its replicas, balanced over the ready ones)")
+  .requiredOption('--redis <urls>', "redis-writer's base URL (comma-separated: its replicas)")
   .option('--port <p>', 'port to listen on (0: any free port)', parse.port, 8080)
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--route-file <file>', `HTTPRoute with the weights (default ${path.relative(REPO_ROOT, SPLIT_ROUTE_FILE)})`)
@@ -48,8 +48,8 @@ try {
 const logger = createLogger({ service: 'ingress' });
 const ingress = createIngress({
   backends: [
-    { route: 'grpc', url: args.grpc, weight: fractions.grpc },
-    { route: 'redis', url: args.redis, weight: fractions.redis },
+    { route: 'grpc', urls: args.grpc.split(','), weight: fractions.grpc },
+    { route: 'redis', urls: args.redis.split(','), weight: fractions.redis },
   ],
   upstreamTimeoutMs: args.upstreamTimeoutMs,
 });

@@ -10,12 +10,13 @@ import { COURSE_PATH, HEADERS, HEALTHZ_PATH, METRICS_PATH, READYZ_PATH, RETRY_AF
 import type { RouteName } from '../contract/routes.js';
 import { closeHttpServer } from '../service-kit/lifecycle.js';
 import { createIngressMetrics } from './metrics.js';
+import { RouteReplicas, type Replica } from './replicas.js';
 import { weightedPicker } from './weighted-pick.js';
 
 export interface Backend {
   route: RouteName;
-  /** Base URL of the REST service, e.g. http://127.0.0.1:8081 */
-  url: string;
+  /** Base URLs of the route's replicas, e.g. http://127.0.0.1:8081 */
+  urls: string[];
   weight: number;
 }
 
@@ -24,6 +25,8 @@ export interface IngressOptions {
   /** Answer 504 when a backend has not answered within this. */
   upstreamTimeoutMs?: number;
   random?: () => number;
+  /** How often replicas' readiness is polled (ms). Default 500. */
+  readinessPollMs?: number;
   /** The metrics' `instance` label. Default `ingress`. */
   instance?: string;
 }
@@ -59,8 +62,8 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown, heade
 
 export function createIngress(opts: IngressOptions) {
   const upstreamTimeoutMs = opts.upstreamTimeoutMs ?? 10_000;
-  // One keep-alive pool per backend; enough sockets for a few hundred concurrent k6 VUs.
-  const agents = new Map(opts.backends.map((b) => [b.route, new http.Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 256 })]));
+  const replicas = new Map(opts.backends.map((b) => [b.route, new RouteReplicas(b.urls, opts.readinessPollMs)]));
+  for (const r of replicas.values()) r.start();
   const pick = weightedPicker(opts.backends.map((b) => ({ value: b, weight: b.weight })), opts.random);
   const stats: IngressStats = { routed: {}, statuses: {}, upstreamErrors: {} };
   const weights = Object.fromEntries(opts.backends.map((b) => [b.route, b.weight]));
@@ -72,13 +75,20 @@ export function createIngress(opts: IngressOptions) {
   }
 
   const forward = (req: http.IncomingMessage, res: http.ServerResponse, backend: Backend): void => {
-    const target = new URL(req.url ?? '/', backend.url);
+    const replica: Replica | undefined = replicas.get(backend.route)!.next();
+    if (replica === undefined) {
+      stats.upstreamErrors[backend.route]!++;
+      if (req.method === 'POST') metrics.routed(backend.route, 'error');
+      req.resume();
+      return sendJson(res, 503, { error: 'unavailable', message: `no ready replica of the ${backend.route} route; retry with the same Idempotency-Key` }, { [HEADERS.retryAfter]: String(RETRY_AFTER_SECONDS) });
+    }
+    const target = new URL(req.url ?? '/', replica.url);
     const upstream = http.request(
       target,
       {
         method: req.method,
         headers: { ...forwardable(req.headers), 'x-forwarded-for': req.socket.remoteAddress ?? '' },
-        agent: agents.get(backend.route),
+        agent: replica.agent,
         timeout: upstreamTimeoutMs,
       },
       (upRes) => {
@@ -102,7 +112,7 @@ export function createIngress(opts: IngressOptions) {
         timedOut ? 504 : 503,
         {
           error: timedOut ? 'deadline_exceeded' : 'unavailable',
-          message: `${backend.route} route (${backend.url}) ${timedOut ? `did not answer within ${upstreamTimeoutMs} ms` : `is unreachable: ${err.message}`}; the record may not be stored, retry with the same Idempotency-Key`,
+          message: `${backend.route} route (${replica.url}) ${timedOut ? `did not answer within ${upstreamTimeoutMs} ms` : `is unreachable: ${err.message}`}; the record may not be stored, retry with the same Idempotency-Key`,
         },
         timedOut ? {} : { [HEADERS.retryAfter]: String(RETRY_AFTER_SECONDS) },
       );
@@ -110,19 +120,11 @@ export function createIngress(opts: IngressOptions) {
     req.pipe(upstream);
   };
 
-  const readiness = async (): Promise<{ ready: boolean; routes: Record<string, number | string> }> => {
-    const routes: Record<string, number | string> = {};
-    await Promise.all(
-      opts.backends.map(async (b) => {
-        try {
-          routes[b.route] = (await fetch(new URL(READYZ_PATH, b.url), { signal: AbortSignal.timeout(2000) })).status;
-        } catch (err) {
-          routes[b.route] = (err as Error).message;
-        }
-      }),
-    );
-    // A route with weight 0 gets no traffic, so it need not be ready.
-    const ready = opts.backends.every((b) => b.weight === 0 || routes[b.route] === 200);
+  /** Ready when every weighted route has a ready replica (a route with weight 0 gets no traffic). */
+  const readiness = async (): Promise<{ ready: boolean; routes: Record<string, Record<string, number | string>> }> => {
+    const routes: Record<string, Record<string, number | string>> = {};
+    await Promise.all(opts.backends.map(async (b) => (routes[b.route] = await replicas.get(b.route)!.poll())));
+    const ready = opts.backends.every((b) => b.weight === 0 || replicas.get(b.route)!.replicas.some((r) => r.ready));
     return { ready, routes };
   };
 
@@ -162,7 +164,7 @@ export function createIngress(opts: IngressOptions) {
     stats,
     close: async (graceMs = 5000): Promise<void> => {
       await closeHttpServer(server, graceMs);
-      for (const agent of agents.values()) agent.destroy();
+      for (const r of replicas.values()) r.close();
     },
   };
 }

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ConfigError, readCommon, readHostPort, readInt, readPort, readUrl } from './config.js';
+import { ConfigError, readCommon, readHostPorts, readInt, readPort, readUrl } from './config.js';
 import { uuidv7 } from './ids.js';
 
 t.test('config readers accept good values and name the variable in every error', async (t) => {
@@ -12,8 +12,10 @@ t.test('config readers accept good values and name the variable in every error',
   t.equal(readUrl({}, 'MONGO_URL', 'mongodb://x:1/', ['mongodb:']), 'mongodb://x:1/');
   t.throws(() => readUrl({ MONGO_URL: 'http://x' }, 'MONGO_URL', 'mongodb://x:1/', ['mongodb:']), /MONGO_URL="http:\/\/x" must use mongodb:/);
   t.throws(() => readUrl({ REDIS_URL: 'not a url' }, 'REDIS_URL', 'redis://x:1', ['redis:']), /REDIS_URL="not a url" is not a URL/);
-  t.equal(readHostPort({ A: 'grpc-server:50051' }, 'A', 'x:1'), 'grpc-server:50051');
-  t.throws(() => readHostPort({ A: 'grpc-server' }, 'A', 'x:1'), /must be host:port/);
+  t.same(readHostPorts({ A: 'grpc-server:50051' }, 'A', 'x:1'), ['grpc-server:50051']);
+  t.same(readHostPorts({ A: '127.0.0.1:1, 127.0.0.1:2' }, 'A', 'x:1'), ['127.0.0.1:1', '127.0.0.1:2'], 'a list: the local replicas');
+  t.throws(() => readHostPorts({ A: 'grpc-server' }, 'A', 'x:1'), /must be host:port/);
+  t.throws(() => readHostPorts({ A: '127.0.0.1:1,' }, 'A', 'x:1'), /must be host:port/);
   t.throws(() => readCommon({ LOG_LEVEL: 'loud' }, 'svc'), ConfigError);
   t.throws(() => readCommon({ INSTANCE_ID: 'a b' }, 'svc'), /INSTANCE_ID/);
   t.match(readCommon({}, 'svc').instanceId, /^svc-/);

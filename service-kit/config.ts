@@ -49,12 +49,16 @@ export function readUrl(env: Env, name: string, fallback: string, protocols: str
   return v;
 }
 
-export function readHostPort(env: Env, name: string, fallback: string): string {
+const HOST_PORT = /^[A-Za-z0-9.\-_[\]:]+:[0-9]{1,5}$/;
+
+/** One host:port, or several separated by commas (the local stack's replicas; a client balances over them). */
+export function readHostPorts(env: Env, name: string, fallback: string): string[] {
   const v = raw(env, name) ?? fallback;
-  if (!/^[A-Za-z0-9.\-_[\]:]+:[0-9]{1,5}$/.test(v)) {
-    throw new ConfigError(`${name}=${JSON.stringify(v)} must be host:port, e.g. ${fallback}`);
+  const list = v.split(',').map((s) => s.trim());
+  if (list.some((a) => !HOST_PORT.test(a))) {
+    throw new ConfigError(`${name}=${JSON.stringify(v)} must be host:port (or a comma-separated list of them), e.g. ${fallback}`);
   }
-  return v;
+  return list;
 }
 
 export function readLogLevel(env: Env): LogLevel {
