@@ -63,8 +63,6 @@ let exitCode: number;
 try {
   step(`starting the local stack (logs in ${path.relative(process.cwd(), outDir)}/stack/logs)`);
   stack = await startStack({ port: opts.port, dir: path.join(outDir, 'stack'), routeFile, onProgress: (m) => step(m) });
-  const crashed: string[] = [];
-  void stack.crashed.then((why) => crashed.push(why));
   if (opts.warmup > 0) {
     step(`warming up: ${opts.warmup} requests through the ingress (run id ${runId}-warmup, not measured)`);
     const warm = await warmUp({ baseUrl: stack.endpoints.ingress, runId: `${runId}-warmup`, dataFile, requests: opts.warmup });
@@ -84,7 +82,8 @@ try {
     settings: { scenario: opts.scenario, warmupRequests: opts.warmup, rate: opts.rate, duration: opts.duration, p95Ms: opts.p95, p99Ms: opts.p99, pool: opts.pool, seed: opts.seed, routeFile: path.relative(REPO_ROOT, routeFile), weights },
     k6: { exitCode: k6.exitCode, summary: k6.summary },
     reconcile: checks.report,
-    crashed,
+    // A process that exited without a fault causing it crashed, even though its supervisor restarted it.
+    crashed: stack.events.filter((e) => e.kind === 'exited' && !e.expected).map((e) => `${e.process} exited (${e.detail ?? ''}) and was restarted; see ${path.join(stack!.endpoints.logs, `${e.process}.log`)}`),
     checkErrors: checks.errors,
     interrupted,
     ingressRouted: Object.fromEntries(Object.entries(routedNow).map(([r, n]) => [r, n - (routedBefore[r] ?? 0)])),

@@ -46,7 +46,16 @@ process.on('SIGINT', () => void stop('SIGINT', 0));
 process.on('SIGTERM', () => void stop('SIGTERM', 0));
 
 try {
-  stack = await startStack({ port, dir, routeFile: values.routeFile ?? SPLIT_ROUTE_FILE, onProgress: (m) => console.error(`stack: ${m}`) });
+  stack = await startStack({
+    port,
+    dir,
+    routeFile: values.routeFile ?? SPLIT_ROUTE_FILE,
+    onProgress: (m) => console.error(`stack: ${m}`),
+    // A process that dies is restarted, as a kubelet would; say so as it happens.
+    onEvent: (e) => {
+      if (e.kind !== 'started' || e.detail !== undefined) console.error(`stack: ${e.process} ${e.kind}${e.detail ? ` (${e.detail})` : ''}`);
+    },
+  });
 } catch (err) {
   console.error(`stack: could not start: ${(err as Error).message}`);
   process.exit(1);
@@ -64,4 +73,4 @@ splitbench local stack is up (Ctrl-C to stop)
   logs           ${e.logs}
   endpoints      ${stack.endpointsFile}
 `);
-void stack.crashed.then((why) => stop(why, 1));
+

@@ -1,35 +1,44 @@
 /**
- * The local stack: real Redis, a MongoDB-wire server, grpc-server, grpc-client, redis-writer and the
- * local ingress, each its own process on a port picked at start (two stacks can run side by side),
- * logs in files, an endpoints JSON for people and tools, and one stop() that ends them all.
+ * The local stack: real Redis (AOF), a MongoDB-wire server, grpc-server, grpc-client and redis-writer
+ * (each 1..N supervised replicas on fixed ports) and the local ingress, each its own process on ports
+ * picked at start (two stacks can run side by side), logs in files, an endpoints JSON for people and
+ * tools, every process start, exit and restart as an event, and one stop() that ends them all.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MONGO_DB_DEFAULT } from '../contract/stores.js';
 import { SPLIT_ROUTE_FILE, readSplit, routeFractions } from '../linkerd/split.js';
-import { startMongo, type MongoServer } from './mongo.js';
-import { startProcess, waitForOutput, waitUntil, type ManagedProcess } from './process.js';
+import { Deployment } from './deployment.js';
+import { startIngress } from './ingress.js';
+import { startMongo } from './mongo.js';
+import { freePort } from './ports.js';
 import { startRedis, type RedisServer } from './redis.js';
-import { startService, waitReady, type RunningService } from './services.js';
-import { REPO_ROOT } from './tools.js';
+import type { ServiceFolder } from './services.js';
+import type { ManagedProcess } from './process.js';
+import { Supervisor, type SupervisorEvent } from './supervisor.js';
 
 export interface StackOptions {
   /** Ingress port; 0 picks a free one. */
   port: number;
-  /** Folder for logs and endpoints.json. */
+  /** Folder for logs, store data, events and endpoints.json. */
   dir: string;
   routeFile?: string;
   mongoDb?: string;
   /** Extra env for the three services (e.g. timeouts). */
   serviceEnv?: Record<string, string>;
+  /** Replicas per service: `initial` running at start, room for `max`. Default 1 and 1. */
+  replicas?: Partial<Record<ServiceFolder, { initial: number; max: number }>>;
   onProgress?: (message: string) => void;
+  onEvent?: (e: SupervisorEvent) => void;
 }
 
 export interface StackEndpoints {
   ingress: string;
+  /** First replica of each (all replicas: `replicas`). */
   grpcClient: string;
   redisWriter: string;
   grpcServer: { grpc: string; http: string };
+  replicas: Record<ServiceFolder, string[]>;
   redisUrl: string;
   mongoUrl: string;
   mongoKind: string;
@@ -37,16 +46,23 @@ export interface StackEndpoints {
   weights: Record<string, number>;
   routeFile: string;
   logs: string;
-  pids: Record<string, number | undefined>;
+  events: string;
 }
 
 export interface RunningStack {
   endpoints: StackEndpoints;
   endpointsFile: string;
-  /** Resolves when any process of the stack exits on its own (a crash). */
-  crashed: Promise<string>;
+  /** The supervised stores and the ingress, by name (redis, mongo, ingress). */
+  processes: Map<string, Supervisor>;
+  deployments: Record<ServiceFolder, Deployment>;
+  /** Every supervisor event so far (also appended to endpoints.events as NDJSON). */
+  events: SupervisorEvent[];
+  /** Every supervised process now, stores, ingress and replicas, by name. */
+  supervisors(): Map<string, Supervisor>;
   stop(): Promise<void>;
 }
+
+const SERVICES: ServiceFolder[] = ['grpc-server', 'grpc-client', 'redis-writer'];
 
 export async function startStack(opts: StackOptions): Promise<RunningStack> {
   const progress = opts.onProgress ?? (() => {});
@@ -56,84 +72,98 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
   const routeFile = opts.routeFile ?? SPLIT_ROUTE_FILE;
   const weights = routeFractions(readSplit(routeFile));
   const mongoDb = opts.mongoDb ?? MONGO_DB_DEFAULT;
+  const eventsFile = path.join(opts.dir, 'events.ndjson');
+  const events: SupervisorEvent[] = [];
+  const onEvent = (e: SupervisorEvent): void => {
+    events.push(e);
+    appendFileSync(eventsFile, JSON.stringify(e) + '\n');
+    opts.onEvent?.(e);
+  };
 
-  const started: { name: string; stop: () => Promise<void> }[] = [];
+  const stops: (() => Promise<void>)[] = [];
   const stopAll = async (): Promise<void> => {
     // Reverse order: the ingress first, stores last, so nothing writes to a store that is gone.
-    for (const s of started.reverse()) await s.stop().catch(() => {});
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+  };
+  const processes = new Map<string, Supervisor>();
+  const supervise = async (name: string, launch: () => Promise<ManagedProcess>): Promise<Supervisor> => {
+    const sup = new Supervisor({ name, launch, onEvent });
+    await sup.start();
+    processes.set(name, sup);
+    stops.push(() => sup.stop());
+    return sup;
   };
 
   try {
-    progress('starting redis-server');
-    const redis: RedisServer = await startRedis({ logFile: log('redis') });
-    started.push({ name: 'redis', stop: () => redis.stop() });
+    progress('starting redis-server (append-only file on)');
+    const redisDir = path.join(opts.dir, 'redis-data');
+    mkdirSync(redisDir, { recursive: true });
+    let redis: RedisServer | undefined;
+    await supervise('redis', async () => {
+      if (redis === undefined) redis = await startRedis({ logFile: log('redis'), persistDir: redisDir });
+      else await redis.restart();
+      return redis.proc;
+    });
 
     progress('starting the MongoDB-wire server');
-    const mongo: MongoServer = await startMongo({ logFile: log('mongo'), dataDir: path.join(opts.dir, 'mongo-data') });
-    started.push({ name: 'mongo', stop: () => mongo.stop() });
+    const mongo = await startMongo({ logFile: log('mongo'), dataDir: path.join(opts.dir, 'mongo-data') });
+    if (mongo.proc !== undefined) {
+      // The first start happened above; the supervisor takes over from there.
+      let first = true;
+      await supervise('mongo', async () => {
+        if (!first) await mongo.restart();
+        first = false;
+        return mongo.proc!;
+      });
+    }
 
     const env = { MONGO_DB: mongoDb, ...opts.serviceEnv };
+    const replicas = (name: ServiceFolder): { initial: number; max: number } => opts.replicas?.[name] ?? { initial: 1, max: 1 };
+    const deployment = async (name: ServiceFolder, serviceEnv: Record<string, string>): Promise<Deployment> => {
+      const dep = await Deployment.create({ name, maxReplicas: replicas(name).max, env: { ...env, ...serviceEnv }, logFile: log, onEvent });
+      stops.push(() => dep.stop());
+      return dep;
+    };
+    const grpcServer = await deployment('grpc-server', { MONGO_URL: mongo.url });
+    const d: Record<ServiceFolder, Deployment> = {
+      'grpc-server': grpcServer,
+      // Every grpc-server slot, up or not: grpc-client's round_robin uses the ones that are READY.
+      'grpc-client': await deployment('grpc-client', { GRPC_SERVER_ADDR: grpcServer.addrs.join(',') }),
+      'redis-writer': await deployment('redis-writer', { MONGO_URL: mongo.url, REDIS_URL: redis!.url }),
+    };
+
     progress('starting grpc-server');
-    const grpcServer: RunningService = await startService('grpc-server', { env: { ...env, MONGO_URL: mongo.url }, logFile: log('grpc-server') });
-    started.push({ name: 'grpc-server', stop: () => grpcServer.stop() });
-
+    await d['grpc-server'].scale(replicas('grpc-server').initial);
     progress('starting grpc-client and redis-writer');
-    const [grpcClient, redisWriter] = await Promise.all([
-      startService('grpc-client', { env: { ...env, GRPC_SERVER_ADDR: `127.0.0.1:${grpcServer.port}` }, logFile: log('grpc-client') }),
-      startService('redis-writer', { env: { ...env, MONGO_URL: mongo.url, REDIS_URL: redis.url }, logFile: log('redis-writer') }),
-    ]);
-    started.push({ name: 'grpc-client', stop: () => grpcClient.stop() }, { name: 'redis-writer', stop: () => redisWriter.stop() });
-    await Promise.all([waitReady(grpcServer), waitReady(grpcClient), waitReady(redisWriter)]);
+    await Promise.all([d['grpc-client'].scale(replicas('grpc-client').initial), d['redis-writer'].scale(replicas('redis-writer').initial)]);
 
-    progress(`starting the ingress (weights from ${path.relative(REPO_ROOT, routeFile)})`);
-    const ingress: ManagedProcess = startProcess({
-      name: 'ingress',
-      command: process.execPath,
-      args: ['--import', 'tsx', path.join(REPO_ROOT, 'ingress', 'main.ts'), '--port', String(opts.port), '--grpc', grpcClient.baseUrl, '--redis', redisWriter.baseUrl, '--route-file', routeFile],
-      cwd: REPO_ROOT,
-      logFile: log('ingress'),
-    });
-    started.push({ name: 'ingress', stop: () => ingress.stop(5000) });
-    const match = await waitForOutput(ingress, /"msg":"listening".*?"port":(\d+)/, 30_000);
-    const ingressUrl = `http://127.0.0.1:${match[1]}`;
-    await waitUntil(ingress, async () => (await fetch(`${ingressUrl}/readyz`)).status === 200, 30_000, 'ready (/readyz 200)');
+    progress(`starting the ingress (weights from ${path.relative(process.cwd(), routeFile)})`);
+    const ingressPort = opts.port === 0 ? await freePort() : opts.port;
+    await supervise('ingress', () => startIngress({ port: ingressPort, grpc: d['grpc-client'].urls, redis: d['redis-writer'].urls, routeFile, logFile: log('ingress') }));
 
     const endpoints: StackEndpoints = {
-      ingress: ingressUrl,
-      grpcClient: grpcClient.baseUrl,
-      redisWriter: redisWriter.baseUrl,
-      grpcServer: { grpc: `127.0.0.1:${grpcServer.port}`, http: grpcServer.baseUrl },
-      redisUrl: redis.url,
+      ingress: `http://127.0.0.1:${ingressPort}`,
+      grpcClient: d['grpc-client'].urls[0]!,
+      redisWriter: d['redis-writer'].urls[0]!,
+      grpcServer: { grpc: d['grpc-server'].addrs[0]!, http: d['grpc-server'].urls[0]! },
+      replicas: { 'grpc-server': d['grpc-server'].urls, 'grpc-client': d['grpc-client'].urls, 'redis-writer': d['redis-writer'].urls },
+      redisUrl: redis!.url,
       mongoUrl: mongo.url,
       mongoKind: mongo.kind,
       mongoDb,
       weights,
       routeFile,
       logs,
-      pids: {
-        redis: redis.proc.child.pid,
-        mongo: mongo.proc?.child.pid,
-        'grpc-server': grpcServer.proc.child.pid,
-        'grpc-client': grpcClient.proc.child.pid,
-        'redis-writer': redisWriter.proc.child.pid,
-        ingress: ingress.child.pid,
-      },
+      events: eventsFile,
     };
     const endpointsFile = path.join(opts.dir, 'endpoints.json');
     writeFileSync(endpointsFile, JSON.stringify(endpoints, null, 2) + '\n');
-
-    let stopping = false;
-    const procs: ManagedProcess[] = [redis.proc, grpcServer.proc, grpcClient.proc, redisWriter.proc, ingress, ...(mongo.proc ? [mongo.proc] : [])];
-    const crashed = Promise.race(procs.map((p) => p.exited.then((e) => (stopping ? new Promise<string>(() => {}) : `${p.name} exited (${e.code ?? e.signal}); see ${p.logFile}`))));
-    return {
-      endpoints,
-      endpointsFile,
-      crashed,
-      stop: async () => {
-        stopping = true;
-        await stopAll();
-      },
+    const supervisors = (): Map<string, Supervisor> => {
+      const all = new Map(processes);
+      for (const name of SERVICES) for (const s of d[name].running) all.set(s.name, s);
+      return all;
     };
+    return { endpoints, endpointsFile, processes, deployments: d, events, supervisors, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

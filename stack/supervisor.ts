@@ -15,6 +15,8 @@ export interface SupervisorEvent {
   kind: 'started' | 'exited' | 'restarting' | 'held' | 'stopped' | 'start-failed';
   pid?: number;
   detail?: string;
+  /** On `exited`: the exit was caused on purpose (a fault), not a crash. */
+  expected?: boolean;
 }
 
 export interface BackoffPolicy {
@@ -43,6 +45,7 @@ export class Supervisor {
   private current: ManagedProcess | undefined;
   private stopping = false;
   private heldUntil = 0;
+  private exitExpected = false;
   private nextDelay: number;
   private readonly policy: BackoffPolicy;
   private readonly now: () => number;
@@ -82,6 +85,11 @@ export class Supervisor {
     this.heldUntil = Math.max(this.heldUntil, this.now() + ms);
   }
 
+  /** The next exit is caused on purpose (a fault): its event says so, and it is not a crash. */
+  expectExit(): void {
+    this.exitExpected = true;
+  }
+
   /** Sends a signal to the running process (faults: SIGSTOP, SIGCONT, SIGKILL, SIGTERM). */
   signal(sig: NodeJS.Signals): boolean {
     return this.current?.child.kill(sig) ?? false;
@@ -105,7 +113,8 @@ export class Supervisor {
       const startedAt = this.now();
       const exit = await proc.exited;
       if (this.stopping) return;
-      this.emit('exited', proc.child.pid, `code ${exit.code ?? '-'}, signal ${exit.signal ?? '-'}`);
+      this.emit('exited', proc.child.pid, `code ${exit.code ?? '-'}, signal ${exit.signal ?? '-'}`, this.exitExpected);
+      this.exitExpected = false;
       if (this.now() - startedAt >= this.policy.resetAfterMs) this.nextDelay = this.policy.initialMs;
       const held = Math.max(0, this.heldUntil - this.now());
       if (held > 0) this.emit('held', undefined, `down for ${held} ms`);
@@ -141,7 +150,11 @@ export class Supervisor {
     }
   }
 
-  private emit(kind: SupervisorEvent['kind'], pid?: number, detail?: string): void {
-    this.opts.onEvent?.({ t: this.now(), process: this.name, kind, ...(pid !== undefined ? { pid } : {}), ...(detail !== undefined ? { detail } : {}) });
+  private emit(kind: SupervisorEvent['kind'], pid?: number, detail?: string, expected?: boolean): void {
+    const e: SupervisorEvent = { t: this.now(), process: this.name, kind };
+    if (pid !== undefined) e.pid = pid;
+    if (detail !== undefined) e.detail = detail;
+    if (expected !== undefined) e.expected = expected;
+    this.opts.onEvent?.(e);
   }
 }
