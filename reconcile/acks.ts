@@ -25,6 +25,8 @@ export interface AckLog {
   unrouted: Map<string, string>;
   /** Ids acknowledged on more than one route (grpc, redis or an unrouted token). */
   crossRoute: Map<string, string[]>;
+  /** Ids whose acknowledgement was a replay (200): an earlier attempt stored them, maybe by the other route. */
+  replayed: Set<string>;
   lines: {
     /** Every line read. */
     total: number;
@@ -52,6 +54,7 @@ function emptyLog(runId: string): AckLog {
     byRoute: { grpc: new Set(), redis: new Set() },
     unrouted: new Map(),
     crossRoute: new Map(),
+    replayed: new Set(),
     lines: { total: 0, acks: 0, byRoute: { grpc: 0, redis: 0 }, replays: { grpc: 0, redis: 0 }, repeated: 0, otherRuns: 0, malformed: 0 },
     otherRunIds: [],
     malformedSamples: [],
@@ -114,6 +117,7 @@ export class AckCollector {
     }
     // A regex capture is a slice that keeps its whole line alive; a copy keeps only the id.
     const own = flat(id);
+    if (status === 200) log.replayed.add(own);
     if (isRoute(route)) log.byRoute[route].add(own);
     else log.unrouted.set(own, route);
   }

@@ -37,8 +37,15 @@ export type Finding = { severity: Severity } & (
   | { kind: 'counted-twice'; runId: string; counted: number; markers: number; excess: number }
   /** Ids acknowledged by answers of two different routes. */
   | { kind: 'acked-on-two-routes'; ids: IdList }
-  /** Acknowledged by one route, stored under the other. */
+  /** Acknowledged (201) by one route, stored under the other: two writes where there should be one. */
   | { kind: 'route-mismatch'; count: number; items: RouteMismatch[] }
+  /**
+   * A replay (200) answered by the other route: an earlier attempt of the same request was stored by
+   * one route and the client's retry reached the other. One write; not a duplicate.
+   */
+  | { kind: 'replayed-by-other-route'; count: number; items: RouteMismatch[] }
+  /** Route-B records of the run MongoDB holds that Redis never counted: the two stores disagree. */
+  | { kind: 'stores-disagree'; ids: IdList }
   /** The ack log was off (ACK_LOG=0): counts only. */
   | { kind: 'counts-only' }
   /** Stored for the run, never acknowledged: expected after 503/504 answers whose write had landed. */

@@ -55,6 +55,12 @@ export function describeFinding(f: Finding): string {
       const more = f.count > f.items.length ? `, ... (${f.count - f.items.length} more)` : '';
       return `DUPLICATED: ${plural(f.count, 'acknowledgement')} came from a different route than the one that stored the record: ${items}${more}`;
     }
+    case 'replayed-by-other-route': {
+      const items = f.items.map((m) => `${m.id} (replayed by ${m.acknowledgedBy}, stored as ${m.storedAs})`).join(', ');
+      return `RETRIED ELSEWHERE (not a failure): ${plural(f.count, 'request')} stored by one route, then acknowledged as a replay by the other after a retry: ${items}${f.count > f.items.length ? ', ...' : ''}`;
+    }
+    case 'stores-disagree':
+      return `NOT CONVERGED: ${plural(f.ids.count, 'route-B record')} of the run ${isAre(f.ids.count)} in MongoDB but never counted in Redis${show(f.ids)}`;
     case 'counts-only':
       return 'ack log was off (ACK_LOG=0): compared counts only; lost writes are a lower bound and ids are unknown';
     case 'unacknowledged': {

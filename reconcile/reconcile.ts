@@ -51,6 +51,11 @@ export interface ReconcileOptions {
   ackLogEnabled?: boolean;
   /** Duplicated findings fail the run (default: they are warnings). */
   duplicatesFail?: boolean;
+  /**
+   * Route-B records stored but never counted fail the run (default: a warning). Right once redis-writer's
+   * sweeper has had its settle time after the run; the demo waits for it.
+   */
+  convergenceFails?: boolean;
 }
 
 export interface Reconciliation {
@@ -87,15 +92,19 @@ export function reconcile(acks: AckLog, stores: StoreSnapshot, opts: ReconcileOp
   const notCounted = new Set<string>();
   for (const id of acks.byRoute.redis) if (stores.stored.get(id) === 'redis' && !stores.seen.has(id)) notCounted.add(id);
 
-  // ---- duplicated: counted twice, or acknowledged by a route that did not store it -----------------
+  // ---- duplicated: counted twice, or created (201) by a route that did not store it ----------------
   const mismatches: RouteMismatch[] = [];
+  const replayedElsewhere: RouteMismatch[] = [];
   for (const route of ROUTES) {
     for (const id of acks.byRoute[route]) {
       const storedAs = stores.stored.get(id);
-      if (storedAs !== undefined && storedAs !== route) mismatches.push({ id, acknowledgedBy: route, storedAs });
+      if (storedAs === undefined || storedAs === route) continue;
+      (acks.replayed.has(id) ? replayedElsewhere : mismatches).push({ id, acknowledgedBy: route, storedAs });
     }
   }
-  mismatches.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const byId = (a: RouteMismatch, b: RouteMismatch): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  mismatches.sort(byId);
+  replayedElsewhere.sort(byId);
   const twoRoutes = idList(acks.crossRoute.keys(), max);
   let markers = 0;
   for (const id of redisIdsToCheck(acks, stores.stored)) if (stores.seen.has(id)) markers++;
@@ -139,6 +148,11 @@ export function reconcile(acks: AckLog, stores: StoreSnapshot, opts: ReconcileOp
   if (runCountExcess > 0) findings.push({ kind: 'counted-twice', severity: dupSeverity, runId: acks.runId, counted: stores.redisRunCount, markers, excess: runCountExcess });
   if (twoRoutes.count > 0) findings.push({ kind: 'acked-on-two-routes', severity: dupSeverity, ids: twoRoutes });
   if (mismatches.length > 0) findings.push({ kind: 'route-mismatch', severity: dupSeverity, count: mismatches.length, items: mismatches.slice(0, max) });
+  if (replayedElsewhere.length > 0) findings.push({ kind: 'replayed-by-other-route', severity: 'info', count: replayedElsewhere.length, items: replayedElsewhere.slice(0, max) });
+  // Route B's stores agree when every route-B record of the run is counted (an acknowledged one that
+  // is not is a lost write, above; this is the rest: records whose request failed after the insert).
+  const uncounted = [...stores.stored].filter(([id, route]) => route === 'redis' && !stores.seen.has(id) && !notCounted.has(id)).map(([id]) => id);
+  if (uncounted.length > 0) findings.push({ kind: 'stores-disagree', severity: opts.convergenceFails ? 'fail' : 'warn', ids: idList(uncounted, max) });
   if (unacked.length > 0) findings.push({ kind: 'unacknowledged', severity: 'info', ids: idList(unacked, max), byRoute: unackedByRoute });
   if (elsewhere.length > 0) {
     elsewhere.sort((a, b) => (a.id < b.id ? -1 : 1));

@@ -1,8 +1,9 @@
 /**
  * Route B: each record goes to MongoDB (the system of record, idempotent on id) and then into the
  * Redis aggregates (once per id). Mongo first: a record counted in Redis is always stored. If Redis
- * fails after Mongo, the client gets 503 and its retry with the same Idempotency-Key finds the
- * stored record and completes the count; nothing is counted twice.
+ * fails after Mongo, the client gets 503; its retry with the same Idempotency-Key finds the stored
+ * record and completes the count, and if nobody retries the sweeper does (sweeper.ts). Nothing is
+ * counted twice.
  */
 import type { WriteRequest, WriteResult } from '../contract/record.js';
 import type { Logger } from '../service-kit/logger.js';
@@ -13,6 +14,7 @@ import type { ServiceInstance } from '../service-kit/run-service.js';
 import { MongoGradeStore } from '../stores/mongo-grades.js';
 import { RedisAggregates } from '../stores/redis-aggregates.js';
 import type { RedisWriterConfig } from './config.js';
+import { CountSweeper } from './sweeper.js';
 import { SERVICE_ROUTE } from '../contract/routes.js';
 import { SERVICES } from '../contract/services.js';
 
@@ -38,11 +40,17 @@ export function createRedisWriter(config: RedisWriterConfig, logger: Logger): Se
     },
   });
 
+  // Records whose count did not happen with their request are counted later (sweeper.ts says why that
+  // converges). Once a request is over, its record is left to the sweeper: its deadline, plus a store
+  // call that may still land after it.
+  const sweeper = new CountSweeper({ mongo, redis, logger, settleMs: config.requestTimeoutMs + config.mongoTimeoutMs });
+
   const write = async (req: WriteRequest): Promise<WriteResult> => {
-    const stored = await mongo.save(req, ROUTE);
+    const stored = await mongo.save(req, ROUTE, new Date(), { countPending: true });
     // A replay of a record first stored by route A is not route B's to count.
     if (stored.route === ROUTE) {
       await redis.apply({ id: stored.id, runId: req.runId, route: ROUTE, receivedAt: stored.receivedAt, grade: req.grade });
+      sweeper.counted(stored.id);
     }
     return stored;
   };
@@ -54,10 +62,15 @@ export function createRedisWriter(config: RedisWriterConfig, logger: Logger): Se
 
   const { server, startDraining } = createRestServer({ route: ROUTE, instanceId: config.instanceId, logger, metrics, requestTimeoutMs: config.requestTimeoutMs, write, ready });
   return {
-    listen: async () => ({ port: await listen(server, config.port, config.host), mongoDb: config.mongoDb }),
+    listen: async () => {
+      const port = await listen(server, config.port, config.host);
+      sweeper.start();
+      return { port, mongoDb: config.mongoDb };
+    },
     startDraining,
     stopServing: (graceMs) => closeHttpServer(server, graceMs),
     closeResources: async () => {
+      await sweeper.stop();
       await Promise.allSettled([mongo.close(), redis.close()]);
     },
   };

@@ -24,6 +24,7 @@ import type { RouteName } from '../contract/routes.js';
 import { NO_RUN_ID } from '../contract/stores.js';
 import { ConflictError, DeadlineError, InvalidRecordError, UnavailableError } from './errors.js';
 import { uuidv7 } from './ids.js';
+import { firstInvalidUtf8, InvalidUtf8Error } from './utf8.js';
 import type { Logger } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
 
@@ -112,7 +113,15 @@ export function createRestApp(deps: RestAppDeps): RestApp {
       next();
     },
     // strict: false lets a JSON string or number through to the validator, which names the problem.
-    express.json({ limit: BODY_LIMIT_BYTES, strict: false, type: () => true }),
+    express.json({
+      limit: BODY_LIMIT_BYTES,
+      strict: false,
+      type: () => true,
+      verify: (_req, _res, buf) => {
+        const bad = firstInvalidUtf8(buf);
+        if (bad >= 0) throw new InvalidUtf8Error(bad);
+      },
+    }),
     async (req, res) => {
       const idempotencyKey = readHeader(req, HEADERS.idempotencyKey, IDEMPOTENCY_KEY_PATTERN);
       const runId = readHeader(req, HEADERS.runId, RUN_ID_PATTERN);
@@ -178,6 +187,9 @@ export function createRestApp(deps: RestAppDeps): RestApp {
         break;
       case 'entity.parse.failed':
         sendError(res, 400, 'malformed_json', `body is not valid JSON: ${e.message ?? ''}`.trim());
+        break;
+      case 'encoding.invalid_utf8':
+        sendError(res, 400, 'malformed_json', e.message ?? 'body is not valid UTF-8');
         break;
       case 'encoding.unsupported':
       case 'charset.unsupported':

@@ -50,7 +50,7 @@ export class Supervisor {
   private readonly policy: BackoffPolicy;
   private readonly now: () => number;
   private loop: Promise<void> | undefined;
-  private readyWaiters: (() => void)[] = [];
+  private readyWaiters: ((started: boolean) => void)[] = [];
 
   constructor(private readonly opts: SupervisorOptions) {
     this.name = opts.name;
@@ -75,8 +75,8 @@ export class Supervisor {
     this.loop = this.watch();
   }
 
-  /** Resolves the next time the process is (re)started and ready. */
-  nextStart(): Promise<void> {
+  /** Resolves true the next time the process is (re)started and ready; false if supervision stops first. */
+  nextStart(): Promise<boolean> {
     return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
@@ -98,6 +98,7 @@ export class Supervisor {
   /** Stops supervising and stops the process (SIGTERM, SIGKILL after graceMs). */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
+    for (const w of this.readyWaiters.splice(0)) w(false);
     // A stopped (SIGSTOP) process cannot act on SIGTERM: let it run first.
     this.current?.child.kill('SIGCONT');
     await this.current?.stop(graceMs);
@@ -140,7 +141,7 @@ export class Supervisor {
         }
         this.restarts++;
         this.emit('started', proc.child.pid, `restart ${this.restarts}`);
-        for (const w of this.readyWaiters.splice(0)) w();
+        for (const w of this.readyWaiters.splice(0)) w(true);
         return proc;
       } catch (err) {
         this.emit('start-failed', undefined, (err as Error).message.split('\n')[0]);

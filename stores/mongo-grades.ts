@@ -17,6 +17,8 @@ export interface GradeDocument extends Grade {
   receivedAt: Date;
   instance: string;
   fingerprint: string;
+  /** Route B: not yet counted in Redis (contract/stores.ts RECORD_FIELDS.countPending). */
+  countPending?: boolean;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -51,8 +53,11 @@ export class MongoGradeStore {
     this.observe = opts.observe ?? (() => {});
   }
 
-  /** Stores the record once. Throws UnavailableError when MongoDB cannot be reached, ConflictError on a reused id. */
-  async save(req: WriteRequest, route: string, now: Date = new Date()): Promise<WriteResult> {
+  /**
+   * Stores the record once. Throws UnavailableError when MongoDB cannot be reached, ConflictError on a
+   * reused id. `countPending` marks a route-B record as not yet counted in Redis, in the same insert.
+   */
+  async save(req: WriteRequest, route: string, now: Date = new Date(), opts: { countPending?: boolean } = {}): Promise<WriteResult> {
     const doc: GradeDocument = {
       _id: req.id,
       ...req.grade,
@@ -61,6 +66,7 @@ export class MongoGradeStore {
       receivedAt: now,
       instance: req.instance,
       fingerprint: gradeFingerprint(req.grade),
+      ...(opts.countPending ? { countPending: true } : {}),
     };
     await this.ensureIndexes();
     try {
@@ -80,6 +86,25 @@ export class MongoGradeStore {
     return { id: existing._id, route: existing.route, receivedAt: existing.receivedAt.toISOString(), replayed: true };
   }
 
+  /** Route-B records still waiting to be counted, received before `before` (oldest first, at most `limit`). */
+  async findCountPending(before: Date, limit: number): Promise<GradeDocument[]> {
+    try {
+      return await timed(this.observe, 'find_pending', () => this.collection.find({ countPending: true, receivedAt: { $lt: before } }).sort({ receivedAt: 1 }).limit(limit).toArray());
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  }
+
+  /** Clears the pending mark of records now counted in Redis (one update for many). */
+  async markCounted(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    try {
+      await timed(this.observe, 'mark_counted', () => this.collection.updateMany({ _id: { $in: ids } }, { $unset: { countPending: '' } }));
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  }
+
   async ping(): Promise<void> {
     try {
       await timed(this.observe, 'ping', () => this.client.db('admin').command({ ping: 1 }));
@@ -94,8 +119,9 @@ export class MongoGradeStore {
 
   private ensureIndexes(): Promise<void> {
     // Created once per process, lazily, so a store that starts while MongoDB is down still works later.
-    this.indexesReady ??= this.collection
-      .createIndexes(GRADES_INDEXES.map((i) => ({ key: { ...i.key }, name: i.name })))
+    // One index per command: FerretDB v1 panics ("slice bounds out of range") on a createIndexes of
+    // several indexes that all exist already, which is every start after the first writer's.
+    this.indexesReady ??= GRADES_INDEXES.reduce<Promise<unknown>>((prev, i) => prev.then(() => this.collection.createIndex({ ...i.key }, { name: i.name })), Promise.resolve())
       .then(() => undefined)
       .catch((err: unknown) => {
         this.indexesReady = undefined;

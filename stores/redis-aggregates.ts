@@ -106,8 +106,9 @@ export class RedisAggregates {
   }
 
   async close(): Promise<void> {
-    await this.connecting;
-    if (this.client.isOpen) await this.client.close();
+    // connect() stays pending while Redis is down: do not wait for it, or close() would never end.
+    await this.firstConnect;
+    if (this.client.isReady) await this.client.close();
     else this.client.destroy();
   }
 

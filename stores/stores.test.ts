@@ -31,6 +31,21 @@ t.test('MongoGradeStore stores once per id and answers replays with the original
   t.equal(doc?.runId, 'run-a');
 });
 
+t.test('a second writer on the same database finds the indexes there and still writes', async (t) => {
+  // FerretDB v1 closed the connection (a panic) on a createIndexes of several indexes that all existed:
+  // every writer but the first hit it on its first write.
+  const mongo = await startMongo();
+  t.teardown(() => mongo.stop());
+  const dbName = `t_${process.pid}_idx`;
+  const first = new MongoGradeStore({ url: mongo.url, dbName, timeoutMs: 2000 });
+  const second = new MongoGradeStore({ url: mongo.url, dbName, timeoutMs: 2000 });
+  t.teardown(() => Promise.all([first.close(), second.close()]));
+  await first.save({ id: 'w1', runId: 'run-i', grade, instance: 'a' }, 'grpc');
+  t.match(await second.save({ id: 'w2', runId: 'run-i', grade, instance: 'b' }, 'redis', new Date(), { countPending: true }), { id: 'w2', replayed: false });
+  const names = (await first.collection.indexes()).map((i) => i.name).sort();
+  t.same(names, ['_id_', 'countPending', 'runId_route'], 'the contract indexes, once each');
+});
+
 t.test('MongoGradeStore turns a dead server into UnavailableError, and recovers', async (t) => {
   const mongo = await startMongo({ ownServer: true });
   t.teardown(() => mongo.stop());

@@ -24,12 +24,23 @@ const without = (field: keyof typeof SEED_EXAMPLE): string => {
   return json(copy);
 };
 
+/** The seed example with these raw bytes inside the curso string. */
+function utf8Broken(bytes: number[]): Uint8Array {
+  const [head, tail] = json(SEED_EXAMPLE).split('"ANP"') as [string, string];
+  return new Uint8Array([...new TextEncoder().encode(`${head}"AN`), ...bytes, ...new TextEncoder().encode(`P"${tail}`)]);
+}
+
 export const BAD_REQUESTS: BadRequest[] = [
   { name: 'truncated JSON', body: '{"curso":', status: 400, error: 'malformed_json' },
   { name: 'single brace', body: '{', status: 400, error: 'malformed_json' },
   { name: 'trailing comma', body: '{"curso":"SO1",}', status: 400, error: 'malformed_json' },
   { name: 'single quotes', body: "{'curso':'SO1'}", status: 400, error: 'malformed_json' },
   { name: 'not JSON at all', body: 'hello', status: 400, error: 'malformed_json' },
+  // RFC 8259: JSON is UTF-8. FF FE inside a string was silently decoded to U+FFFD and stored.
+  { name: 'invalid UTF-8 inside a string', body: utf8Broken([0xff, 0xfe]), status: 400, error: 'malformed_json' },
+  { name: 'overlong UTF-8 encoding', body: utf8Broken([0xc0, 0xaf]), status: 400, error: 'malformed_json' },
+  { name: 'UTF-16 surrogate encoded as UTF-8', body: utf8Broken([0xed, 0xa0, 0x80]), status: 400, error: 'malformed_json' },
+  { name: 'truncated UTF-8 sequence', body: utf8Broken([0xe2, 0x82]), status: 400, error: 'malformed_json' },
   { name: 'empty body', body: '', status: 400, error: 'invalid_record', field: 'curso' },
   { name: 'JSON array', body: json([SEED_EXAMPLE]), status: 400, error: 'invalid_record', field: '(body)' },
   { name: 'JSON string', body: '"SO1"', status: 400, error: 'invalid_record', field: '(body)' },

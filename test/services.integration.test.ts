@@ -28,7 +28,7 @@ const readyStatus = async (baseUrl: string): Promise<number> => (await fetch(`${
 t.test("the seed's curl example gets 201 from both routes, with route and instance headers", async (t) => {
   for (const { name, route, svc } of rest) {
     const res = await postCourse(svc.baseUrl, JSON.stringify(SEED_EXAMPLE));
-    t.equal(res.status, 201, name);
+    t.equal(res.status, 201, `${name} ${JSON.stringify(res.body)}`);
     t.equal(res.headers.get('x-route'), route);
     t.match(res.headers.get('x-instance'), new RegExp(`^${name}-`));
     t.match(res.body, { id: /^[0-9a-f-]{36}$/, route, receivedAt: /^\d{4}-\d\d-\d\dT/ });
