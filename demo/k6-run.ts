@@ -4,6 +4,7 @@ import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseK6Summary, type K6Summary } from '../contract/k6-summary.js';
 import { K6_OFFLINE_ENV, LOADTEST_ENV as E, SCENARIO_OVERRIDES } from '../contract/load-profiles.js';
+import { TIMESERIES_FILES } from '../contract/timeseries.js';
 import { REPO_ROOT, requireBinary } from '../stack/tools.js';
 
 export interface K6RunOptions {
@@ -21,6 +22,8 @@ export interface K6RunOptions {
   thresholds?: { p95Ms: number; p99Ms: number };
   /** Where k6's own progress output goes (the terminal, usually). */
   progress?: NodeJS.WritableStream;
+  /** Every sample to k6-samples.csv.gz for the time series (timeseries/); default true. */
+  samples?: boolean;
 }
 
 export interface K6RunResult {
@@ -68,7 +71,9 @@ export async function runK6(opts: K6RunOptions): Promise<K6RunResult> {
   const logFile = path.join(opts.outDir, 'k6.log');
   const reportFile = path.join(opts.outDir, 'report.html');
   const log = createWriteStream(logFile);
-  const child = spawn(bin, ['run', '--log-format', 'raw', path.join(REPO_ROOT, 'loadtest', 'main.ts')], {
+  // Every sample, timestamped in ms, for timeseries/ (the cost of it: timeseries/bench.ts).
+  const samples = opts.samples === false ? [] : ['--out', `csv=fileName=${path.join(opts.outDir, TIMESERIES_FILES.k6Samples)},timeFormat=unix_milli`];
+  const child = spawn(bin, ['run', '--log-format', 'raw', ...samples, path.join(REPO_ROOT, 'loadtest', 'main.ts')], {
     cwd: opts.outDir,
     env: k6Env(opts, { summaryFile, reportFile }),
     stdio: ['ignore', 'pipe', 'pipe'],
