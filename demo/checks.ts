@@ -13,6 +13,8 @@ export interface ChecksInput {
   summaryFile: string | undefined;
   endpoints: StackEndpoints;
   weights: Record<string, number>;
+  /** The split's counts when k6's totals are not the right ones (a fault run: attempts outside the faults). */
+  splitCounts?: Record<'grpc' | 'redis', number>;
 }
 
 export interface ChecksResult {
@@ -34,8 +36,11 @@ export async function runChecks(inp: ChecksInput): Promise<ChecksResult> {
       redisUrl: inp.endpoints.redisUrl,
       weights: { grpc: inp.weights.grpc ?? 0, redis: inp.weights.redis ?? 0 },
       ...(inp.summaryFile ? { summaryFile: inp.summaryFile } : {}),
-      // A record counted twice breaks the promise as surely as a lost one.
+      ...(inp.splitCounts ? { splitCounts: inp.splitCounts } : {}),
+      // A record counted twice breaks the promise as surely as a lost one; and after the settle wait,
+      // route B's stores must agree.
       duplicatesFail: true,
+      convergenceFails: true,
     });
   } catch (err) {
     errors.push({ what: 'reconciliation', message: (err as Error).message });

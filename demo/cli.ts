@@ -1,12 +1,15 @@
 /** The demo's command line (`npm run demo -- --help`), parsed and checked into DemoOptions. */
 import path from 'node:path';
-import { Command, parse } from '../cli/options.js';
+import { Command, InvalidArgumentError, parse } from '../cli/options.js';
 import { PROFILE_ALIASES, PROFILE_NAMES } from '../contract/load-profiles.js';
 import { SPLIT_ROUTE_FILE } from '../linkerd/split.js';
 import { REPO_ROOT } from '../stack/tools.js';
 
+export const DEFAULT_FAULT_PLAN = path.join(REPO_ROOT, 'faults', 'default.yaml');
+
 export interface DemoOptions {
-  duration: string;
+  /** Unset: 30s, or 75s with --faults (the default plan's length). */
+  duration?: string;
   rate: number;
   scenario: string;
   warmup: number;
@@ -14,6 +17,10 @@ export interface DemoOptions {
   seed: number;
   p95: number;
   p99: number;
+  maxErrorRate: number;
+  retries: number;
+  /** true: the default plan; a string: a plan file. */
+  faults?: boolean | string;
   /** Default linkerd/route/httproute.yaml. */
   routeFile?: string;
   port: number;
@@ -23,17 +30,24 @@ export interface DemoOptions {
 export function demoProgram(): Command {
   return new Command('demo')
     .description(
-      'Runs the local benchmark end to end: data pool -> local stack -> k6 through the split -> reconcile\n' +
-        '-> split test -> results/<run-id>/summary.json, report.html, logs. Exit 0 only on PASS.',
+      'Runs the local benchmark end to end: data pool -> local stack -> k6 through the split (with faults, if\n' +
+        'asked) -> reconcile -> split test -> results/<run-id>/summary.json, index.html, logs. Exit 0 only on PASS.',
     )
-    .option('--duration <d>', 'k6 duration, e.g. 30s, 2m', parse.duration, '30s')
+    .option('--duration <d>', 'k6 duration, e.g. 30s, 2m (default 30s; 75s with --faults)', parse.duration)
     .option('--rate <n>', 'requests per second offered', parse.positive, 150)
     .option('--scenario <s>', `load profile: ${PROFILE_NAMES.join(' | ')}`, parse.oneOf([...PROFILE_NAMES, ...Object.keys(PROFILE_ALIASES)]), 'load')
+    .option('--faults [plan]', `break things during the run: the default plan (${path.relative(REPO_ROOT, DEFAULT_FAULT_PLAN)}) or a YAML plan of yours`)
+    .option('--retries <n>', "k6's retries of a 503, 504 or unanswered attempt, same Idempotency-Key", (raw: string) => {
+      const n = parse.nonNegativeInt(raw);
+      if (n > 10) throw new InvalidArgumentError(`must be 0..10, got ${raw}`);
+      return n;
+    }, 3)
     .option('--warmup <n>', 'requests sent before the measured run, under their own run id', parse.nonNegativeInt, 300)
     .option('--pool <n>', 'records in the data pool', parse.positiveInt, 20000)
     .option('--seed <n>', 'generator seed', parse.nonNegativeInt, 42)
-    .option('--p95 <ms>', 'per-route p95 latency threshold in ms', parse.positive, 50)
-    .option('--p99 <ms>', 'per-route p99 latency threshold in ms', parse.positive, 100)
+    .option('--p95 <ms>', 'per-route p95 latency threshold in ms (with faults: outside the fault windows)', parse.positive, 50)
+    .option('--p99 <ms>', 'per-route p99 latency threshold in ms (with faults: outside the fault windows)', parse.positive, 100)
+    .option('--max-error-rate <r>', 'per-route error rate threshold, 0..1 (with faults: outside the fault windows)', parse.fraction, 0.01)
     .option('--route-file <file>', `HTTPRoute with the weights (default ${path.relative(REPO_ROOT, SPLIT_ROUTE_FILE)})`)
     .option('--port <p>', 'ingress port (0: any free port)', parse.port, 0)
     .option('--out <dir>', 'results folder; each run writes <dir>/<run-id>/', path.relative(process.cwd(), path.join(REPO_ROOT, 'results')) || '.');

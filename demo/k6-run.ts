@@ -18,8 +18,12 @@ export interface K6RunOptions {
   duration?: string;
   /** Routes expected to answer (a route with weight 0 gets no thresholds). */
   routes: string[];
-  /** Per-route latency thresholds (loadtest's P95_MS and P99_MS). */
-  thresholds?: { p95Ms: number; p99Ms: number };
+  /** Per-route thresholds (loadtest's P95_MS, P99_MS and MAX_ERROR_RATE). */
+  thresholds?: { p95Ms: number; p99Ms: number; maxErrorRate?: number };
+  /** RETRIES: retries of a 503, 504 or unanswered attempt (default: the script's, 3). */
+  retries?: number;
+  /** Called with k6's pid once it runs (the resource sampler measures k6 too). */
+  onSpawn?: (pid: number) => void;
   /** Where k6's own progress output goes (the terminal, usually). */
   progress?: NodeJS.WritableStream;
   /** Every sample to k6-samples.csv.gz for the time series (timeseries/); default true. */
@@ -54,6 +58,8 @@ function k6Env(opts: K6RunOptions, files: { summaryFile: string; reportFile: str
     [E.ROUTES]: opts.routes.join(','),
   };
   if (opts.thresholds) Object.assign(env, { [E.P95_MS]: String(opts.thresholds.p95Ms), [E.P99_MS]: String(opts.thresholds.p99Ms) });
+  if (opts.thresholds?.maxErrorRate !== undefined) env[E.MAX_ERROR_RATE] = String(opts.thresholds.maxErrorRate);
+  if (opts.retries !== undefined) env[E.RETRIES] = String(opts.retries);
   if (opts.rate !== undefined) {
     // Enough VUs ready at the start that the first seconds are not dropped while k6 allocates more
     // (a VU per 200 ms of latency at the rate), and head-room for a slow patch.
@@ -78,6 +84,7 @@ export async function runK6(opts: K6RunOptions): Promise<K6RunResult> {
     env: k6Env(opts, { summaryFile, reportFile }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  if (child.pid !== undefined) opts.onSpawn?.(child.pid);
   child.stdout.pipe(opts.progress ?? process.stderr, { end: false });
   child.stderr.pipe(log);
   const forward = (signal: NodeJS.Signals): void => {

@@ -9,6 +9,7 @@ const K6_EXIT_MEANING: Record<number, string> = {
   107: 'bad settings (see k6.log)',
   108: 'the target was not ready in setup()',
 };
+const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
 const exitText = (code: number): string => `exit ${code}${K6_EXIT_MEANING[code] ? `: ${K6_EXIT_MEANING[code]}` : ''}`;
 
 export function describeDemoFinding(f: DemoFinding): string {
@@ -29,9 +30,56 @@ export function describeDemoFinding(f: DemoFinding): string {
       return 'note: interrupted (Ctrl-C/SIGTERM): the run is shorter than asked';
     case 'check-error':
       return `${f.what} failed: ${f.message}`;
+    case 'memory-growth':
+      return `MEMORY: ${f.process}'s heap grew ${mib(f.heapPer10Min)} MiB per 10 minutes, and still did in the second half of the run (bound ${mib(f.boundPer10Min)} MiB)`;
+    case 'fault-not-injected':
+      return `FAULT ${f.fault.index + 1} (${f.fault.action} ${f.fault.target}) was not carried out: ${f.fault.error ?? ''}`;
+    case 'fault-not-recovered': {
+      const ms = f.fault.recoveryMs[f.route];
+      return `NOT RECOVERED: after fault ${f.fault.index + 1} (${f.fault.action} ${f.fault.process}) route ${f.route} ${ms === null || ms === undefined ? 'never answered 2xx again' : `took ${(ms / 1000).toFixed(1)} s`} (bound ${f.boundMs / 1000} s)`;
+    }
+    case 'fault-recovered': {
+      const times = Object.entries(f.fault.recoveryMs).map(([r, ms]) => `${r} ${((ms ?? 0) / 1000).toFixed(1)} s`).join(', ');
+      return `fault ${f.fault.index + 1}: ${f.fault.action} ${f.fault.process} at ${f.fault.at}s; routes answered 2xx again after ${times}`;
+    }
+    case 'threshold-outside-faults':
+      return f.what === 'errorRate'
+        ? `threshold failed outside the fault windows: route ${f.route} error rate ${pct(f.value)} > ${pct(f.limit)}`
+        : `threshold failed outside the fault windows: route ${f.route} ${f.what} ${f.value.toFixed(1)} ms >= ${f.limit} ms`;
     default:
       return describeFinding(f);
   }
+}
+
+const secs = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : (ms / 1000).toFixed(1));
+
+function faultLines(f: NonNullable<DemoSummary['faults']>): string[] {
+  const routes = Object.keys(f.faults[0]?.recoveryMs ?? {});
+  return [
+    `faults (a route must answer 2xx again within ${f.boundMs / 1000} s of a fault's end)`,
+    table(
+      [
+        { header: '#', cell: (x) => x.index + 1 },
+        { header: 'at s', cell: (x) => x.at },
+        { header: 'fault', cell: (x) => `${x.action} ${x.process}`, align: 'left' },
+        { header: 'down s', cell: (x) => secs(x.endedAt === null ? null : x.endedAt - x.startedAt) },
+        ...routes.map((r) => ({ header: `${r} back s`, cell: (x: (typeof f.faults)[number]) => secs(x.recoveryMs[r]) })),
+        { header: 'recovered', cell: (x) => (x.recovered ? 'yes' : 'NO') },
+      ],
+      f.faults,
+      '',
+    ),
+    ...Object.entries(f.routes).map(([r, w]) => `${r.padEnd(6)} inside the faults: ${w.inside.requests} requests, errors ${w.inside.errorRate === null ? '-' : pct(w.inside.errorRate)}, p99 ${ms(w.inside.p99) ?? '-'} ms; outside: ${w.outside.requests}, errors ${w.outside.errorRate === null ? '-' : pct(w.outside.errorRate)}, p99 ${ms(w.outside.p99) ?? '-'} ms`),
+  ];
+}
+
+function costLines(c: NonNullable<DemoSummary['cost']>): string[] {
+  const mb = (b: number): string => (b / 2 ** 20).toFixed(0);
+  return [
+    `cost (CPU ms per acknowledged request; ${c.rule})`,
+    ...Object.entries(c.routes).map(([r, x]) => `${r.padEnd(6)} ${x.cpuMsPerAck ?? '-'} ms/req, peak RSS ${mb(x.peakRssBytes)} MiB`),
+    `per process: ${c.processes.map((p) => `${p.process} ${p.cpuMsPerAck ?? '-'}`).join(', ')}`,
+  ];
 }
 
 export function formatSummary(s: DemoSummary): string {
@@ -50,12 +98,15 @@ export function formatSummary(s: DemoSummary): string {
         { header: 'p95 ms', cell: (r) => ms(r.p95) },
         { header: 'p99 ms', cell: (r) => ms(r.p99) },
         { header: 'errors', cell: (r) => pct(r.errorRate) },
+        { header: 'retries', cell: (r) => r.retries },
       ],
       rows,
       '',
     ),
     '',
   ];
+  if (s.faults) lines.push(...faultLines(s.faults), '');
+  if (s.cost) lines.push(...costLines(s.cost), '');
   if (s.split) lines.push(`split        ${describeSplit(s.split)}`);
   if (s.reconciliation) lines.push(`reconciled   lost ${s.reconciliation.lost}, duplicated ${s.reconciliation.duplicated}, stored but unacknowledged ${s.reconciliation.unacknowledged}`);
   if (s.k6) lines.push(`k6           ${s.k6.requests} requests, ${s.k6.rps.toFixed(1)} req/s, dropped iterations ${s.k6.droppedIterations}, exit ${s.k6.exitCode}`);

@@ -6,6 +6,10 @@ import type { K6Summary } from '../contract/k6-summary.js';
 import { ROUTES, type RouteName } from '../contract/routes.js';
 import { bySeverity } from '../reconcile/findings.js';
 import type { ReconcileReport } from '../reconcile/run.js';
+import type { CostReport } from '../cost/cost.js';
+import { HEAP_GROWTH_BOUND_BYTES, type Growth } from '../cost/growth.js';
+import type { FaultAnalysis } from '../faults/analysis.js';
+import type { SettleResult } from './settle.js';
 import type { Environment } from './environment.js';
 import { describeDemoFinding } from './summary-text.js';
 import { k6Findings, verdictOf, type DemoFinding, type Verdict } from './verdict.js';
@@ -21,6 +25,9 @@ export interface RouteResult {
   p95: number | null;
   p99: number | null;
   errorRate: number;
+  /** Attempts this route answered, and how many of them were retried. */
+  attempts: number;
+  retries: number;
 }
 
 export interface DemoInputs {
@@ -39,6 +46,12 @@ export interface DemoInputs {
   environment: Environment;
   grades?: unknown;
   files: Record<string, string>;
+  /** How long route B's stores took to agree after the load. */
+  settle?: SettleResult;
+  faults?: FaultAnalysis;
+  cost?: CostReport;
+  /** Memory growth per service (soak runs). */
+  memory?: Growth[];
 }
 
 export interface DemoSummary {
@@ -54,6 +67,11 @@ export interface DemoSummary {
   k6: { exitCode: number; requests: number; rps: number; droppedIterations: number; thresholdsFailed: string[] } | null;
   ingressRouted?: Record<string, number>;
   grades?: unknown;
+  settle?: SettleResult;
+  /** The fault timeline, each fault's recovery per route, and the routes inside and outside the faults. */
+  faults?: Omit<FaultAnalysis, 'findings'>;
+  cost?: CostReport;
+  memory?: Growth[];
   environment: Environment & { settings: Record<string, unknown> };
   files: Record<string, string>;
 }
@@ -68,6 +86,10 @@ export function buildSummary(inp: DemoInputs): DemoSummary {
     ...inp.checkErrors.map((e): DemoFinding => ({ kind: 'check-error', severity: 'fail', ...e })),
   ];
   if (inp.interrupted) findings.push({ kind: 'interrupted', severity: 'warn' });
+  findings.push(...(inp.faults?.findings ?? []));
+  for (const g of inp.memory ?? []) {
+    if (g.sustained && g.heapPer10Min !== null) findings.push({ kind: 'memory-growth', severity: 'fail', process: g.process, heapPer10Min: g.heapPer10Min, boundPer10Min: HEAP_GROWTH_BOUND_BYTES });
+  }
   const sorted = bySeverity(findings);
   const routes = {} as Record<RouteName, RouteResult>;
   for (const route of ROUTES) {
@@ -81,6 +103,8 @@ export function buildSummary(inp: DemoInputs): DemoSummary {
       p95: r?.p95 ?? null,
       p99: r?.p99 ?? null,
       errorRate: r?.errorRate ?? 0,
+      attempts: r?.attempts ?? 0,
+      retries: r?.retries ?? 0,
     };
   }
   return {
@@ -95,6 +119,10 @@ export function buildSummary(inp: DemoInputs): DemoSummary {
     k6: k6s ? { exitCode: inp.k6.exitCode, requests: k6s.requests, rps: k6s.rps, droppedIterations: k6s.droppedIterations, thresholdsFailed: k6s.thresholds.failed } : null,
     ...(inp.ingressRouted ? { ingressRouted: inp.ingressRouted } : {}),
     ...(inp.grades !== undefined ? { grades: inp.grades } : {}),
+    ...(inp.settle ? { settle: inp.settle } : {}),
+    ...(inp.faults ? { faults: { boundMs: inp.faults.boundMs, faults: inp.faults.faults, windows: inp.faults.windows, routes: inp.faults.routes } } : {}),
+    ...(inp.cost ? { cost: inp.cost } : {}),
+    ...(inp.memory ? { memory: inp.memory } : {}),
     environment: { ...inp.environment, settings: inp.settings },
     files: inp.files,
   };

@@ -3,10 +3,12 @@
  * thresholds, crashed processes, an interrupted run). PASS when no finding has severity fail.
  */
 import type { K6Summary } from '../contract/k6-summary.js';
+import type { FaultFinding } from '../faults/analysis.js';
 import type { Finding, Severity } from '../reconcile/findings.js';
 
 export type DemoFinding =
   | Finding
+  | FaultFinding
   | ({ severity: Severity } & (
       | { kind: 'crashed'; detail: string }
       | { kind: 'k6-no-summary'; exitCode: number }
@@ -16,6 +18,8 @@ export type DemoFinding =
       | { kind: 'dropped-iterations'; count: number }
       | { kind: 'interrupted' }
       | { kind: 'check-error'; what: string; message: string }
+      /** A soak's service whose heap kept growing (cost/growth.ts says what "sustained" means). */
+      | { kind: 'memory-growth'; process: string; heapPer10Min: number; boundPer10Min: number }
     ));
 
 export type Verdict = 'PASS' | 'FAIL';

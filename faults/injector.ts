@@ -29,12 +29,20 @@ export interface InjectorOptions {
   now?: () => number;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+/** Sleeps, or less when the signal aborts (the run ended early). */
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, Math.max(0, ms));
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 
 export class FaultInjector {
   readonly records: FaultRecord[] = [];
   private readonly hung = new Set<Supervisor>();
-  private cancelled = false;
+  private readonly abort = new AbortController();
   private readonly now: () => number;
 
   constructor(private readonly opts: InjectorOptions) {
@@ -49,14 +57,14 @@ export class FaultInjector {
 
   /** Stops what is pending and wakes every process still hung (the run ends early). */
   cancel(): void {
-    this.cancelled = true;
+    this.abort.abort();
     for (const sup of this.hung) sup.signal('SIGCONT');
     this.hung.clear();
   }
 
   private async inject(f: Fault): Promise<void> {
-    await sleep(this.opts.startAt + f.at * 1000 - this.now());
-    if (this.cancelled) return;
+    await sleep(this.opts.startAt + f.at * 1000 - this.now(), this.abort.signal);
+    if (this.abort.signal.aborted) return;
     const sup = this.opts.lookup(f.target);
     const rec: FaultRecord = { ...f, process: sup?.name ?? f.target, startedAt: this.now(), endedAt: null, pidBefore: sup?.pid ?? null, pidAfter: null };
     this.records.push(rec);
@@ -68,7 +76,7 @@ export class FaultInjector {
     if (f.action === 'hang') {
       sup.signal('SIGSTOP');
       this.hung.add(sup);
-      await sleep(f.duration * 1000);
+      await sleep(f.duration * 1000, this.abort.signal);
       this.hung.delete(sup);
       sup.signal('SIGCONT');
       rec.endedAt = this.now();

@@ -66,8 +66,11 @@ export function postCourse(settings: Settings, pool: { length: number; [i: numbe
     let res: Response;
     let route: string;
     let elapsed = 0;
+    const startMs = Date.now();
+    let attempts = 0;
     for (let attempt = 0; ; attempt++) {
       res = http.post(url, body, params);
+      attempts++;
       route = routeOf(res);
       elapsed += res.timings.duration;
       routeAttempts.add(1, { route, status: String(res.status) });
@@ -89,6 +92,6 @@ export function postCourse(settings: Settings, pool: { length: number; [i: numbe
     routeAcks.add(1, tags);
     if (res.status === 200 && res.headers[REPLAYED_HEADER] !== undefined) routeReplays.add(1, tags);
     check(res, { [ACK_ID_CHECK]: (r) => answeredId(r) === key });
-    if (settings.ackLog) console.log(formatAckLine({ runId: data.runId, route, id: key, status: res.status }));
+    if (settings.ackLog) console.log(formatAckLine({ runId: data.runId, route, id: key, status: res.status, startMs, durationMs: elapsed, attempts }));
   };
 }

@@ -28,7 +28,7 @@ t.test('reads acks from raw, logfmt and JSON k6 logs', async (t) => {
   t.same(acks.lines.replays, { grpc: 1, redis: 0 }, '200 = a replay');
   t.equal(acks.lines.malformed, 0);
   t.same([...allAckedIds(acks)].sort(), ['demo-1-1-0', 'demo-1-2-0', 'demo-1-3-0']);
-  const written = formatAckLine({ runId: RUN, route: 'redis', id: `${RUN}-9-9`, status: 201 });
+  const written = formatAckLine({ runId: RUN, route: 'redis', id: `${RUN}-9-9`, status: 201, startMs: 1795787766744, durationMs: 12, attempts: 2 });
   t.same([...parseAcks(written, RUN).byRoute.redis], [`${RUN}-9-9`], 'what k6 writes (contract/ack-line.ts formatAckLine) is what the reader reads');
 });
 

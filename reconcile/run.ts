@@ -39,6 +39,8 @@ export interface ReconcileRunOptions {
   maxIds?: number;
   /** Duplicated findings fail the run too (default: only lost writes, the ack log and the split do). */
   duplicatesFail?: boolean;
+  /** Route-B records stored but not counted in Redis fail the run (after the sweeper's settle time). */
+  convergenceFails?: boolean;
   /** Store connect timeout. Default 5000 ms. */
   timeoutMs?: number;
   /** Redis EXISTS / Mongo $in batch size. Default 1000. */
@@ -118,7 +120,7 @@ export async function reconcileRun(opts: ReconcileRunOptions): Promise<Reconcile
   const acks = opts.acksFile === '-' ? await readAckStream(process.stdin, opts.runId) : await readAckFile(opts.acksFile, opts.runId);
   const snapshot = await readStores({ mongoUrl: opts.mongoUrl, mongoDb, redisUrl: opts.redisUrl, timeoutMs: opts.timeoutMs, batchSize: opts.batchSize }, acks);
   const expectedAcks = summary && Object.fromEntries(Object.entries(summary.routes).map(([r, s]) => [r, s.acknowledged]));
-  const rec = reconcile(acks, snapshot, { maxIds: opts.maxIds, expectedAcks, ackLogEnabled: summary?.settings.ackLog ?? true, duplicatesFail: opts.duplicatesFail });
+  const rec = reconcile(acks, snapshot, { maxIds: opts.maxIds, expectedAcks, ackLogEnabled: summary?.settings.ackLog ?? true, duplicatesFail: opts.duplicatesFail, convergenceFails: opts.convergenceFails });
 
   const { counts, source } = splitCounts(opts, summary, acks);
   const split = { ...splitTest(counts, weights, { alpha: opts.alpha ?? DEFAULT_ALPHA }), source };

@@ -123,9 +123,7 @@ export class Supervisor {
       this.nextDelay = Math.min(this.policy.maxMs, this.nextDelay * 2);
       this.emit('restarting', undefined, `in ${wait} ms`);
       await sleep(wait);
-      const next = await this.relaunch();
-      if (next) this.current = next;
-      else return;
+      if ((await this.relaunch()) === undefined) return;
     }
   }
 
@@ -140,6 +138,7 @@ export class Supervisor {
           return undefined;
         }
         this.restarts++;
+        this.current = proc;
         this.emit('started', proc.child.pid, `restart ${this.restarts}`);
         for (const w of this.readyWaiters.splice(0)) w(true);
         return proc;

@@ -1,0 +1,85 @@
+/**
+ * The measured run: k6 through the ingress while, if asked, the fault plan breaks things on its clock,
+ * and every process's CPU and memory are sampled. The plan's clock starts when the load does (the
+ * ingress routes its first request of the run), not when k6 is launched.
+ */
+import { FaultInjector, type FaultRecord } from '../faults/injector.js';
+import type { Fault, FaultTarget } from '../faults/plan.js';
+import { ResourceSampler, type ResourceSample, type ResourceTarget } from '../stack/resources.js';
+import type { RunningStack } from '../stack/stack.js';
+import type { Supervisor } from '../stack/supervisor.js';
+import { runK6, type K6RunOptions, type K6RunResult } from './k6-run.js';
+
+export interface MeasuredRun {
+  k6: K6RunResult;
+  faults: FaultRecord[];
+  resources: ResourceSample[];
+  /** ms since the epoch: the load began (first request routed) and k6 ended. */
+  loadStartedAt: number | null;
+  endedAt: number;
+}
+
+/** A fault on a service hits its first running replica; on a store, the store. */
+export function faultTarget(stack: RunningStack, target: FaultTarget): Supervisor | undefined {
+  if (target === 'mongo' || target === 'redis') return stack.processes.get(target);
+  return stack.deployments[target].running[0];
+}
+
+/** Every process to sample: services through their /metrics, the rest (and k6) from the OS. */
+function resourceTargets(stack: RunningStack, k6Pid: () => number | undefined): ResourceTarget[] {
+  const out: ResourceTarget[] = [];
+  for (const [name, sup] of stack.processes) if (sup.pid !== undefined) out.push({ name, pid: sup.pid });
+  for (const dep of Object.values(stack.deployments)) {
+    for (const slot of dep.slots) {
+      const pid = slot.supervisor?.pid;
+      if (pid !== undefined) out.push({ name: slot.name, pid, metricsUrl: `http://127.0.0.1:${slot.httpPort}/metrics` });
+    }
+  }
+  const k6 = k6Pid();
+  if (k6 !== undefined) out.push({ name: 'k6', pid: k6 });
+  return out;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves with the time the ingress routes its first request after now (the load has begun). */
+async function loadStart(ingress: string, until: Promise<unknown>): Promise<number | null> {
+  const routed = async (): Promise<number> => {
+    const stats = (await (await fetch(`${ingress}/stats`)).json()) as { routed: Record<string, number> };
+    return Object.values(stats.routed).reduce((a, b) => a + b, 0);
+  };
+  let done = false;
+  void until.finally(() => (done = true));
+  const before = await routed();
+  while (!done) {
+    if ((await routed().catch(() => before)) > before) return Date.now();
+    await sleep(100);
+  }
+  return null;
+}
+
+export async function measuredRun(stack: RunningStack, k6Options: K6RunOptions, plan: Fault[] | undefined, say: (m: string) => void): Promise<MeasuredRun> {
+  let k6Pid: number | undefined;
+  const sampler = new ResourceSampler(() => resourceTargets(stack, () => k6Pid), 5000);
+  sampler.start();
+  const k6Run = runK6({ ...k6Options, onSpawn: (pid) => (k6Pid = pid) });
+  const startedAt = loadStart(stack.endpoints.ingress, k6Run);
+  let injector: FaultInjector | undefined;
+  let injected: Promise<FaultRecord[]> = Promise.resolve([]);
+  const t0 = await startedAt;
+  if (plan !== undefined && t0 !== null) {
+    injector = new FaultInjector({
+      faults: plan,
+      startAt: t0,
+      lookup: (target) => faultTarget(stack, target),
+      onFault: (r, phase) => say(phase === 'start' ? `fault ${r.index + 1}/${plan.length}: ${r.action} ${r.process}${r.duration ? ` for ${r.duration}s` : ''}` : `fault ${r.index + 1}/${plan.length}: ${r.process} is back (${((r.endedAt! - r.startedAt) / 1000).toFixed(1)} s)`),
+    });
+    injected = injector.run();
+  }
+  const k6 = await k6Run;
+  injector?.cancel();
+  const faults = await injected;
+  const resources = await sampler.stop();
+  return { k6, faults, resources, loadStartedAt: t0, endedAt: Date.now() };
+}
+
