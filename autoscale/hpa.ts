@@ -58,33 +58,37 @@ export function replicasChangePerPeriod(periodSeconds: number, events: readonly 
   return events.reduce((sum, e) => (e.at > cutoff ? sum + e.change : sum), 0);
 }
 
-/** calculateScaleUpLimitWithScalingRules: the most replicas the scale-up policies allow now. */
-export function scaleUpLimit(current: number, h: HpaHistory, rules: ScalingRules, now: number): number {
+/**
+ * calculateScaleUpLimitWithScalingRules (up) and calculateScaleDownLimitWithBehaviors (down): the most
+ * (up) or fewest (down) replicas the policies allow now, each policy measured from the count at the
+ * start of its period. selectPolicy Max picks the policy allowing the largest change (the highest
+ * ceiling up, the lowest floor down), Min the smallest, Disabled none.
+ */
+function policyLimit(direction: 'up' | 'down', current: number, h: HpaHistory, rules: ScalingRules, now: number): number {
   if (rules.selectPolicy === 'Disabled') return current;
-  const pick = rules.selectPolicy === 'Min' ? Math.min : Math.max;
-  let result = rules.selectPolicy === 'Min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  const highest = (direction === 'up') === (rules.selectPolicy === 'Max');
+  let result = highest ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
   for (const p of rules.policies) {
     const periodStart = current - replicasChangePerPeriod(p.periodSeconds, h.scaleUpEvents, now) + replicasChangePerPeriod(p.periodSeconds, h.scaleDownEvents, now);
-    // Percent rounds up, or a small deployment could never grow.
-    const proposed = p.type === 'Pods' ? periodStart + p.value : Math.ceil(periodStart * (1 + p.value / 100));
-    result = pick(result, proposed);
+    let proposed: number;
+    if (direction === 'up') {
+      // Percent rounds up, or a small deployment could never grow.
+      proposed = p.type === 'Pods' ? periodStart + p.value : Math.ceil(periodStart * (1 + p.value / 100));
+    } else {
+      // int32(float64) truncates: 10% of 72 removes 8 pods, as the documentation's example says.
+      proposed = p.type === 'Pods' ? periodStart - p.value : Math.trunc(periodStart * (1 - p.value / 100));
+    }
+    result = highest ? Math.max(result, proposed) : Math.min(result, proposed);
   }
   return result;
 }
 
-/** calculateScaleDownLimitWithBehaviors: the fewest replicas the scale-down policies allow now. */
+export function scaleUpLimit(current: number, h: HpaHistory, rules: ScalingRules, now: number): number {
+  return policyLimit('up', current, h, rules, now);
+}
+
 export function scaleDownLimit(current: number, h: HpaHistory, rules: ScalingRules, now: number): number {
-  if (rules.selectPolicy === 'Disabled') return current;
-  // For a scale-down the policy that changes least ("Min") gives the highest floor.
-  const pick = rules.selectPolicy === 'Min' ? Math.max : Math.min;
-  let result = rules.selectPolicy === 'Min' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-  for (const p of rules.policies) {
-    const periodStart = current - replicasChangePerPeriod(p.periodSeconds, h.scaleUpEvents, now) + replicasChangePerPeriod(p.periodSeconds, h.scaleDownEvents, now);
-    // int32(float64) truncates: 10% of 72 removes 8 pods, as the documentation's example says.
-    const proposed = p.type === 'Pods' ? periodStart - p.value : Math.trunc(periodStart * (1 - p.value / 100));
-    result = pick(result, proposed);
-  }
-  return result;
+  return policyLimit('down', current, h, rules, now);
 }
 
 /** Records `replicas`, reusing the last entry older than both windows (as the controller does). */
