@@ -1,0 +1,32 @@
+/**
+ * The capacity run as one JSON document for machines. One definition of the shape; the lead may move it
+ * into contract/ once the CLI writes it. Bump the schema id when a field changes meaning or goes away.
+ */
+import type { CapacityResult, SearchOptions, Slo } from './types.js';
+
+export const CAPACITY_SCHEMA = 'splitbench.capacity/1';
+
+/** One searched target: route A alone, route B alone, or the split. */
+export interface CapacityTarget {
+  /** Stable machine name, e.g. `grpc`, `redis`, `split`. */
+  name: string;
+  result: CapacityResult;
+}
+
+export interface CapacityReport {
+  schema: typeof CAPACITY_SCHEMA;
+  /** When the search started, ISO 8601 (from the caller's clock). */
+  startedAt: string;
+  slo: Slo;
+  search: Omit<SearchOptions, 'slo'>;
+  /**
+   * Per target, the full result including every trial. Figures that were not finite numbers (a trial
+   * without samples) are written as null by JSON; their trial's verdict names them `notMeasured`.
+   */
+  targets: CapacityTarget[];
+}
+
+export function capacityReport(targets: readonly CapacityTarget[], options: SearchOptions, startedAt: Date): CapacityReport {
+  const { slo, ...search } = options;
+  return { schema: CAPACITY_SCHEMA, startedAt: startedAt.toISOString(), slo: { ...slo }, search, targets: [...targets] };
+}
