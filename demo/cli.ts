@@ -21,6 +21,12 @@ export interface DemoOptions {
   retries: number;
   /** true: the default plan; a string: a plan file. */
   faults?: boolean | string;
+  /** Replicas per service, pinned (no autoscaler). */
+  replicas?: number;
+  /** Scale each service by its HorizontalPodAutoscaler in k8s/ (min..max replicas, CPU target). */
+  autoscale?: boolean;
+  /** With --autoscale: a CPU target (percent) instead of the HPAs' own. */
+  hpaTarget?: number;
   /** Default linkerd/route/httproute.yaml. */
   routeFile?: string;
   port: number;
@@ -42,6 +48,13 @@ export function demoProgram(): Command {
       if (n > 10) throw new InvalidArgumentError(`must be 0..10, got ${raw}`);
       return n;
     }, 3)
+    .option('--replicas <n>', 'replicas of each service, pinned: 1..3 (default 1)', (raw: string) => {
+      const n = parse.positiveInt(raw);
+      if (n > 3) throw new InvalidArgumentError(`must be 1..3, got ${raw}`);
+      return n;
+    })
+    .option('--autoscale', "scale each service 1..3 replicas by its HorizontalPodAutoscaler in k8s/ (CPU target, behavior), every 15 s")
+    .option('--hpa-target <percent>', 'with --autoscale: this CPU target instead of the HPAs\' own (to see scaling at a small load)', parse.positiveInt)
     .option('--warmup <n>', 'requests sent before the measured run, under their own run id', parse.nonNegativeInt, 300)
     .option('--pool <n>', 'records in the data pool', parse.positiveInt, 20000)
     .option('--seed <n>', 'generator seed', parse.nonNegativeInt, 42)

@@ -11,6 +11,9 @@ import { durationSeconds, parseCommandLine, usageFailure } from '../cli/options.
 import { ROUTES } from '../contract/routes.js';
 import { checkAgainstRun, readPlan, type Fault } from '../faults/plan.js';
 import { SPLIT_ROUTE_FILE, readSplit, routeFractions } from '../linkerd/split.js';
+import { readAutoscaledDeployments, type AutoscaledDeployment } from '../autoscale/manifests.js';
+import { LocalAutoscaler } from '../stack/autoscaling.js';
+import type { ServiceFolder } from '../stack/services.js';
 import { startStack, type RunningStack } from '../stack/stack.js';
 import { REPO_ROOT } from '../stack/tools.js';
 import { afterRun } from './after-run.js';
@@ -28,8 +31,12 @@ const routeFile = opts.routeFile ?? SPLIT_ROUTE_FILE;
 const duration = opts.duration ?? (opts.faults ? '75s' : '30s');
 let weights: Record<string, number>;
 let plan: Fault[] | undefined;
+let hpas: AutoscaledDeployment[] | undefined;
 try {
+  if (opts.autoscale && opts.replicas !== undefined) throw new Error('--autoscale and --replicas do not go together: the autoscaler sets the replicas');
+  if (opts.hpaTarget !== undefined && !opts.autoscale) throw new Error('--hpa-target needs --autoscale');
   weights = routeFractions(readSplit(routeFile));
+  if (opts.autoscale) hpas = readAutoscaledDeployments();
   if (opts.faults) {
     plan = readPlan(opts.faults === true ? DEFAULT_FAULT_PLAN : opts.faults);
     // A fault that ends in the last seconds would leave no time to see the routes recover.
@@ -75,7 +82,15 @@ process.on('SIGTERM', onSignal);
 let exitCode: number;
 try {
   step(`starting the local stack (logs in ${path.relative(process.cwd(), outDir)}/stack/logs)`);
-  stack = await startStack({ port: opts.port, dir: path.join(outDir, 'stack'), routeFile, onProgress: (m) => step(m) });
+  // Pinned replicas, or each HPA's min..max; one replica each by default.
+  const replicas = Object.fromEntries(
+    (['grpc-server', 'grpc-client', 'redis-writer'] as ServiceFolder[]).map((name) => {
+      const hpa = hpas?.find((h) => h.deployment === name);
+      return [name, hpa ? { initial: hpa.minReplicas, max: hpa.maxReplicas } : { initial: opts.replicas ?? 1, max: opts.replicas ?? 1 }];
+    }),
+  );
+  stack = await startStack({ port: opts.port, dir: path.join(outDir, 'stack'), routeFile, replicas, onProgress: (m) => step(m) });
+  const autoscaler = hpas && new LocalAutoscaler({ deployments: stack.deployments, hpas, ...(opts.hpaTarget !== undefined ? { targetPercent: opts.hpaTarget } : {}), onDecision: (dep, d) => d.rescale && step(`autoscaler: ${dep} ${d.currentReplicas} -> ${d.desiredReplicas} replicas`) });
   if (opts.warmup > 0) {
     step(`warming up: ${opts.warmup} requests through the ingress (run id ${runId}-warmup, not measured)`);
     const warm = await warmUp({ baseUrl: stack.endpoints.ingress, runId: `${runId}-warmup`, dataFile, requests: opts.warmup });
@@ -102,14 +117,16 @@ try {
       thresholds: plan ? { p95Ms: 3_600_000, p99Ms: 3_600_000, maxErrorRate: 1 } : thresholds,
     },
     plan,
+    autoscaler,
     step,
   );
+  if (run.replicas) writeFileSync(path.join(outDir, 'replicas.json'), JSON.stringify(run.replicas, null, 2) + '\n');
   const routedNow = await routedByIngress(stack.endpoints.ingress);
   const after = await afterRun({ runId, outDir, endpoints: stack.endpoints, weights, run, routes, thresholds, soak: opts.scenario === 'soak', say: step });
   if (after.checks.report) writeFileSync(path.join(outDir, 'reconcile.json'), JSON.stringify(after.checks.report, null, 2) + '\n');
   const summary = buildSummary({
     runId,
-    settings: { scenario: opts.scenario, warmupRequests: opts.warmup, rate: opts.rate, duration, retries: opts.retries, p95Ms: opts.p95, p99Ms: opts.p99, maxErrorRate: opts.maxErrorRate, pool: opts.pool, seed: opts.seed, routeFile: path.relative(REPO_ROOT, routeFile), weights, faultPlan: plan ?? null },
+    settings: { scenario: opts.scenario, warmupRequests: opts.warmup, rate: opts.rate, duration, retries: opts.retries, p95Ms: opts.p95, p99Ms: opts.p99, maxErrorRate: opts.maxErrorRate, pool: opts.pool, seed: opts.seed, routeFile: path.relative(REPO_ROOT, routeFile), weights, faultPlan: plan ?? null, replicas, autoscale: opts.autoscale ?? false, hpaTarget: opts.hpaTarget ?? null },
     k6: { exitCode: run.k6.exitCode, summary: run.k6.summary },
     reconcile: after.checks.report,
     // A process that exited without a fault causing it crashed, even though its supervisor restarted it.

@@ -6,6 +6,7 @@
 import { FaultInjector, type FaultRecord } from '../faults/injector.js';
 import type { Fault, FaultTarget } from '../faults/plan.js';
 import { ResourceSampler, type ResourceSample, type ResourceTarget } from '../stack/resources.js';
+import type { LocalAutoscaler, ReplicaTimeline } from '../stack/autoscaling.js';
 import type { RunningStack } from '../stack/stack.js';
 import type { Supervisor } from '../stack/supervisor.js';
 import { runK6, type K6RunOptions, type K6RunResult } from './k6-run.js';
@@ -14,6 +15,8 @@ export interface MeasuredRun {
   k6: K6RunResult;
   faults: FaultRecord[];
   resources: ResourceSample[];
+  /** Replica counts and scaling decisions over the run (with an autoscaler). */
+  replicas: ReplicaTimeline | undefined;
   /** ms since the epoch: the load began (first request routed) and k6 ended. */
   loadStartedAt: number | null;
   endedAt: number;
@@ -58,10 +61,11 @@ async function loadStart(ingress: string, until: Promise<unknown>): Promise<numb
   return null;
 }
 
-export async function measuredRun(stack: RunningStack, k6Options: K6RunOptions, plan: Fault[] | undefined, say: (m: string) => void): Promise<MeasuredRun> {
+export async function measuredRun(stack: RunningStack, k6Options: K6RunOptions, plan: Fault[] | undefined, autoscaler: LocalAutoscaler | undefined, say: (m: string) => void): Promise<MeasuredRun> {
   let k6Pid: number | undefined;
   const sampler = new ResourceSampler(() => resourceTargets(stack, () => k6Pid), 5000);
   sampler.start();
+  autoscaler?.start();
   const k6Run = runK6({ ...k6Options, onSpawn: (pid) => (k6Pid = pid) });
   const startedAt = loadStart(stack.endpoints.ingress, k6Run);
   let injector: FaultInjector | undefined;
@@ -79,7 +83,8 @@ export async function measuredRun(stack: RunningStack, k6Options: K6RunOptions, 
   const k6 = await k6Run;
   injector?.cancel();
   const faults = await injected;
+  const replicas = await autoscaler?.stop();
   const resources = await sampler.stop();
-  return { k6, faults, resources, loadStartedAt: t0, endedAt: Date.now() };
+  return { k6, faults, resources, replicas, loadStartedAt: t0, endedAt: Date.now() };
 }
 

@@ -27,6 +27,8 @@ export interface DeploymentOptions {
   env: Record<string, string>;
   logFile: (replica: string) => string;
   onEvent?: (e: SupervisorEvent) => void;
+  /** How a replica is started (default: the service on the slot's ports, ready); tests pass their own. */
+  launch?: (slot: Slot) => Promise<ManagedProcess>;
 }
 
 export class Deployment {
@@ -71,21 +73,24 @@ export class Deployment {
   /** Starts or stops replicas until `n` run: new ones in the lowest free slots, stopped ones from the top. */
   async scale(n: number): Promise<void> {
     if (!Number.isInteger(n) || n < 0 || n > this.slots.length) throw new RangeError(`${this.name}: replicas must be 0..${this.slots.length}, got ${n}`);
-    const starts: Promise<void>[] = [];
+    // Count once: startSlot and the stops below change this.replicas as they go.
+    let running = this.replicas;
+    const changes: Promise<void>[] = [];
     for (const slot of this.slots) {
-      if (this.replicas + starts.length >= n) break;
-      if (slot.supervisor === undefined) starts.push(this.startSlot(slot));
+      if (running >= n) break;
+      if (slot.supervisor !== undefined) continue;
+      changes.push(this.startSlot(slot));
+      running++;
     }
-    await Promise.all(starts);
-    const stops: Promise<void>[] = [];
     for (const slot of [...this.slots].reverse()) {
-      if (this.replicas - stops.length <= n) break;
+      if (running <= n) break;
       const sup = slot.supervisor;
       if (sup === undefined) continue;
       slot.supervisor = undefined;
-      stops.push(sup.stop());
+      changes.push(sup.stop());
+      running--;
     }
-    await Promise.all(stops);
+    await Promise.all(changes);
   }
 
   async stop(): Promise<void> {
@@ -93,7 +98,7 @@ export class Deployment {
   }
 
   private async startSlot(slot: Slot): Promise<void> {
-    const sup = new Supervisor({ name: slot.name, launch: () => this.launch(slot), onEvent: this.opts.onEvent });
+    const sup = new Supervisor({ name: slot.name, launch: () => (this.opts.launch ?? ((s: Slot) => this.launch(s)))(slot), onEvent: this.opts.onEvent });
     slot.supervisor = sup;
     try {
       await sup.start();

@@ -24,6 +24,12 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (host:port)")
 	dir := flag.String("dir", "", "directory for the SQLite files (created if missing; required)")
 	logLevel := flag.String("log-level", "warn", "log level: debug, info, warn or error")
+	// SQLite's default in WAL mode is FULL: an fsync per commit. NORMAL syncs at checkpoints only: a
+	// committed write survives a crash of this process (it is in the WAL, in the OS), not a power cut
+	// or kernel crash, which can lose the last commits. For a local benchmark that is the right trade:
+	// measured here, a bare insert handler went from 867 to 1,256 writes/s and its worst latency from
+	// 1.5 s to 0.17 s. --synchronous full restores SQLite's default.
+	synchronous := flag.String("synchronous", "normal", "SQLite synchronous setting: normal or full")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: ferretdb --dir DIR [--listen 127.0.0.1:PORT] [--log-level warn]\n\n"+
 			"Runs a MongoDB wire-protocol server (FerretDB v1, SQLite backend) until SIGINT or SIGTERM.\n"+
@@ -53,8 +59,14 @@ func main() {
 	}
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
-	// The SQLite handler wants a URI for an existing directory, with a trailing slash.
-	sqliteURL := "file:" + strings.TrimSuffix(abs, "/") + "/"
+	if *synchronous != "normal" && *synchronous != "full" {
+		fmt.Fprintf(os.Stderr, "ferretdb: --synchronous must be normal or full, got %q\n", *synchronous)
+		os.Exit(2)
+	}
+
+	// The SQLite handler wants a URI for an existing directory, with a trailing slash; pragmas go in
+	// its query, applied to every connection the driver opens.
+	sqliteURL := "file:" + strings.TrimSuffix(abs, "/") + "/?_pragma=synchronous(" + *synchronous + ")"
 
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
