@@ -5,7 +5,7 @@
  */
 import { FaultInjector, type FaultRecord } from '../faults/injector.js';
 import type { Fault, FaultTarget } from '../faults/plan.js';
-import { ResourceSampler, type ResourceSample, type ResourceTarget } from '../stack/resources.js';
+import { ResourceSampler, type ResourceSample } from '../stack/resources.js';
 import type { LocalAutoscaler, ReplicaTimeline } from '../stack/autoscaling.js';
 import type { RunningStack } from '../stack/stack.js';
 import type { Supervisor } from '../stack/supervisor.js';
@@ -28,21 +28,6 @@ export function faultTarget(stack: RunningStack, target: FaultTarget): Superviso
   return stack.deployments[target].running[0];
 }
 
-/** Every process to sample: services through their /metrics, the rest (and k6) from the OS. */
-function resourceTargets(stack: RunningStack, k6Pid: () => number | undefined): ResourceTarget[] {
-  const out: ResourceTarget[] = [];
-  for (const [name, sup] of stack.processes) if (sup.pid !== undefined) out.push({ name, pid: sup.pid });
-  for (const dep of Object.values(stack.deployments)) {
-    for (const slot of dep.slots) {
-      const pid = slot.supervisor?.pid;
-      if (pid !== undefined) out.push({ name: slot.name, pid, metricsUrl: `http://127.0.0.1:${slot.httpPort}/metrics` });
-    }
-  }
-  const k6 = k6Pid();
-  if (k6 !== undefined) out.push({ name: 'k6', pid: k6 });
-  return out;
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Resolves with the time the ingress routes its first request after now (the load has begun). */
@@ -63,7 +48,7 @@ async function loadStart(ingress: string, until: Promise<unknown>): Promise<numb
 
 export async function measuredRun(stack: RunningStack, k6Options: K6RunOptions, plan: Fault[] | undefined, autoscaler: LocalAutoscaler | undefined, say: (m: string) => void): Promise<MeasuredRun> {
   let k6Pid: number | undefined;
-  const sampler = new ResourceSampler(() => resourceTargets(stack, () => k6Pid), 5000);
+  const sampler = new ResourceSampler(() => [...stack.resourceTargets(), ...(k6Pid === undefined ? [] : [{ name: 'k6', pid: k6Pid }])], 5000);
   sampler.start();
   autoscaler?.start();
   const k6Run = runK6({ ...k6Options, onSpawn: (pid) => (k6Pid = pid) });
@@ -71,6 +56,8 @@ export async function measuredRun(stack: RunningStack, k6Options: K6RunOptions, 
   let injector: FaultInjector | undefined;
   let injected: Promise<FaultRecord[]> = Promise.resolve([]);
   const t0 = await startedAt;
+  // A sample at the load's start, so the cost of the run is measured from there.
+  if (t0 !== null) await sampler.sample();
   if (plan !== undefined && t0 !== null) {
     injector = new FaultInjector({
       faults: plan,

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 import { ROUTES, ROUTE_SERVICE, type RouteName } from '../contract/routes.js';
 
 /** The canonical HTTPRoute, with the default (50/50) weights. */
@@ -137,5 +137,21 @@ export function routeFractions(split: Split): Record<RouteName, number> {
   const total = split.backends.reduce((sum, b) => sum + b.weight, 0);
   const out = {} as Record<RouteName, number>;
   for (const route of ROUTES) out[route] = (byService.get(ROUTE_SERVICE[route]) ?? 0) / total;
+  return out;
+}
+
+/**
+ * The route file's text with other weights, per backend Service name (everything else as it was): the
+ * capacity search measures each route alone through the same ingress and the same file format.
+ */
+export function withWeights(text: string, weights: Record<string, number>): string {
+  const doc = parseDocument(text);
+  const refs = doc.getIn(['spec', 'rules', 0, 'backendRefs']) as { items: { get(k: string): unknown; set(k: string, v: unknown): void }[] } | undefined;
+  for (const ref of refs?.items ?? []) {
+    const service = String(ref.get('name'));
+    if (service in weights) ref.set('weight', weights[service]);
+  }
+  const out = doc.toString();
+  parseSplit(out, 'the reweighted route');
   return out;
 }

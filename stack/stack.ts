@@ -15,6 +15,7 @@ import { freePort } from './ports.js';
 import { startRedis, type RedisServer } from './redis.js';
 import type { ServiceFolder } from './services.js';
 import type { ManagedProcess } from './process.js';
+import type { ResourceTarget } from './resources.js';
 import { Supervisor, type SupervisorEvent } from './supervisor.js';
 
 export interface StackOptions {
@@ -59,6 +60,8 @@ export interface RunningStack {
   events: SupervisorEvent[];
   /** Every supervised process now, stores, ingress and replicas, by name. */
   supervisors(): Map<string, Supervisor>;
+  /** What to sample for CPU and memory now: the services through their /metrics, the rest from the OS. */
+  resourceTargets(): ResourceTarget[];
   stop(): Promise<void>;
 }
 
@@ -163,7 +166,14 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       for (const name of SERVICES) for (const s of d[name].running) all.set(s.name, s);
       return all;
     };
-    return { endpoints, endpointsFile, processes, deployments: d, events, supervisors, stop: stopAll };
+    const resourceTargets = (): ResourceTarget[] => {
+      const out: ResourceTarget[] = [...processes].flatMap(([name, sup]) => (sup.pid === undefined ? [] : [{ name, pid: sup.pid }]));
+      for (const dep of Object.values(d)) {
+        for (const slot of dep.slots) if (slot.supervisor?.pid !== undefined) out.push({ name: slot.name, pid: slot.supervisor.pid, metricsUrl: `http://127.0.0.1:${slot.httpPort}/metrics` });
+      }
+      return out;
+    };
+    return { endpoints, endpointsFile, processes, deployments: d, events, supervisors, resourceTargets, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

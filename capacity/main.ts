@@ -1,0 +1,85 @@
+/**
+ * `npm run capacity`: for route A alone, route B alone and the split, the highest offered rate that
+ * meets the SLO, found by an adaptive search of short open-model k6 runs against the local stack
+ * (search.ts). Progress on the terminal, a table at the end, capacity.json for machines.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command, InvalidArgumentError, parse, parseCommandLine } from '../cli/options.js';
+import { REPO_ROOT } from '../stack/tools.js';
+import { formatCapacityTable, formatSearchEvent } from './format.js';
+import { CAPACITY_TARGETS, startTarget } from './local-trials.js';
+import { capacityReport, type CapacityTarget } from './report.js';
+import { DEFAULT_SEARCH, findCapacity, searchOptions } from './search.js';
+
+const program = new Command('capacity')
+  .description(
+    'For route A alone, route B alone and the split: the highest offered rate that meets the SLO (p99 under --p99,\n' +
+      'errors at most --max-error-rate, no dropped iterations), by an adaptive search of short k6 runs against the\n' +
+      'local stack, stopping when the bracket is within --precision. Writes <out>/capacity.json and a table.',
+  )
+  .option('--targets <list>', 'comma-separated: grpc, redis, split', (raw: string) => {
+    const names = raw.split(',').map((s) => s.trim());
+    for (const n of names) if (!CAPACITY_TARGETS.some((t) => t.name === n)) throw new InvalidArgumentError(`must list grpc, redis or split, got ${JSON.stringify(n)}`);
+    return names;
+  }, ['grpc', 'redis', 'split'])
+  .option('--start-rate <n>', 'first rate tried, req/s', parse.positiveInt, DEFAULT_SEARCH.startRps)
+  .option('--max-rate <n>', 'highest rate tried, req/s', parse.positiveInt, DEFAULT_SEARCH.maxRps)
+  .option('--trial <seconds>', 'length of each trial', parse.positiveInt, DEFAULT_SEARCH.trialDurationS)
+  .option('--precision <f>', 'stop when the bracket is within this fraction', parse.fraction, DEFAULT_SEARCH.precision)
+  .option('--max-trials <n>', 'trials per target at most', parse.positiveInt, DEFAULT_SEARCH.maxTrials)
+  .option('--p99 <ms>', 'SLO: p99 below this, ms', parse.positive, DEFAULT_SEARCH.slo.p99BelowMs)
+  .option('--max-error-rate <r>', 'SLO: errors at most this fraction', parse.fraction, DEFAULT_SEARCH.slo.maxErrorRate)
+  .option('--replicas <n>', 'replicas of each service', parse.positiveInt, 1)
+  .option('--out <dir>', 'results folder (default results/capacity-<time>)');
+
+interface Flags {
+  targets: string[];
+  startRate: number;
+  maxRate: number;
+  trial: number;
+  precision: number;
+  maxTrials: number;
+  p99: number;
+  maxErrorRate: number;
+  replicas: number;
+  out?: string;
+}
+
+const parsed = parseCommandLine(program, process.argv.slice(2));
+if (parsed === undefined) process.exit();
+const f = parsed.opts<Flags>();
+const options = searchOptions({ startRps: f.startRate, maxRps: f.maxRate, minRps: Math.min(5, f.startRate), trialDurationS: f.trial, precision: f.precision, maxTrials: f.maxTrials, slo: { p99BelowMs: f.p99, maxErrorRate: f.maxErrorRate, maxDroppedIterations: 0 } });
+const startedAt = new Date();
+const outDir = path.resolve(f.out ?? path.join(REPO_ROOT, 'results', `capacity-${startedAt.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}`));
+mkdirSync(outDir, { recursive: true });
+const say = (m: string): void => console.error(`capacity: ${m}`);
+
+const dataFile = path.join(REPO_ROOT, 'data', 'pool-42-20000.json');
+if (!existsSync(dataFile)) {
+  say('generating the data pool (20000 records, seed 42)');
+  execFileSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'generator/main.ts'), '--count', '20000', '--seed', '42', '--out', dataFile, '--quiet'], { stdio: 'inherit', cwd: REPO_ROOT });
+}
+
+const results: CapacityTarget[] = [];
+let stopping = false;
+process.on('SIGINT', () => (stopping = true));
+process.on('SIGTERM', () => (stopping = true));
+for (const target of CAPACITY_TARGETS.filter((t) => f.targets.includes(t.name))) {
+  if (stopping) break;
+  say(`${target.name}: starting a stack (${target.routes.join(' + ')})`);
+  const session = await startTarget(target, { dir: path.join(outDir, target.name), dataFile, replicas: f.replicas, say });
+  try {
+    const result = await findCapacity(session.runTrial, options, (e) => {
+      const line = formatSearchEvent(target.name, e);
+      if (line) say(line);
+    });
+    results.push({ name: target.name, result });
+  } finally {
+    await session.stop();
+  }
+}
+const report = capacityReport(results, options, startedAt);
+writeFileSync(path.join(outDir, 'capacity.json'), JSON.stringify(report, null, 2) + '\n');
+console.log(`\n${formatCapacityTable(results)}\n\ncapacity.json  ${path.join(outDir, 'capacity.json')}`);
