@@ -9,7 +9,7 @@ import { MongoClient } from 'mongodb';
 import { createClient } from 'redis';
 import { GRADES_COLLECTION, REDIS_KEYS, TOTALS_FIELDS } from '../contract/stores.js';
 import type { GradeDocument } from '../stores/mongo-grades.js';
-import { byCurso, countBy, totals, withRatios, type Count, type CursoStats, type Totals } from './grades-api/aggregations.js';
+import { byCurso, countBy, totals, withRatios, type Count, type CursoStats, type Totals } from '../grades-api/aggregations.js';
 
 export interface StoreAggregates {
   totals: Totals;

@@ -18,7 +18,7 @@ import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { REPO_ROOT } from '../stack/tools.js';
 import { renderAll } from './build.js';
 import { PLUGINS } from './datasources.js';
-import { GRADES_API_PORT, loadConfig } from './grades-api/config.js';
+import { GRADES_API_PORT, loadConfig } from '../grades-api/config.js';
 import { KUBE_STATE_METRICS, METRICS_TARGETS, PROMETHEUS_PORT } from './prometheus-config.js';
 import { DASHBOARDS_DIR, PROVISIONING_ENV } from './provisioning.js';
 import { NAMESPACE } from './queries.js';

@@ -9,8 +9,8 @@ import type { RouteName } from '../contract/routes.js';
 import { SERVICES } from '../contract/services.js';
 import { REDIS_KEYS } from '../contract/stores.js';
 import { dsRef } from './datasources.js';
-import type { Dimension } from './grades-api/aggregations.js';
-import { API_PATHS } from './grades-api/server.js';
+import type { Dimension } from '../grades-api/aggregations.js';
+import { API_PATHS } from '../grades-api/server.js';
 
 // ---- Redis (redis-datasource plugin query model: type, command, keyName, ...) --------------------
 
@@ -90,7 +90,7 @@ export const GRADE_VARIABLES = {
 } as const satisfies Record<string, Dimension>;
 
 /** The value a variable takes for "All"; grades-api reads it as "no filter". */
-export { ALL } from './grades-api/server.js';
+export { ALL } from '../grades-api/server.js';
 
 const filterParams = Object.entries(GRADE_VARIABLES)
   .map(([variable, param]) => `${param}=\${${variable}:percentencode}`)

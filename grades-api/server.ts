@@ -5,10 +5,10 @@
  */
 import http from 'node:http';
 import type { Collection } from 'mongodb';
-import { MAX_TEXT_LENGTH, YEAR_MAX, YEAR_MIN } from '../../contract/grade.js';
-import { HEALTHZ_PATH, READYZ_PATH, RETRY_AFTER_SECONDS } from '../../contract/http.js';
-import type { Logger } from '../../service-kit/logger.js';
-import type { GradeDocument } from '../../stores/mongo-grades.js';
+import { MAX_TEXT_LENGTH, YEAR_MAX, YEAR_MIN } from '../contract/grade.js';
+import { HEALTHZ_PATH, READYZ_PATH, RETRY_AFTER_SECONDS } from '../contract/http.js';
+import type { Logger } from '../service-kit/logger.js';
+import type { GradeDocument } from '../stores/mongo-grades.js';
 import { byCurso, countBy, DIMENSIONS, latest, totals, type Dimension, type GradeFilter } from './aggregations.js';
 
 /** The endpoints; grafana/queries.ts builds every panel's URL from these. */

@@ -12,13 +12,12 @@ import { createLogger } from '../service-kit/logger.js';
 import { startMongo } from '../stack/mongo.js';
 import { REPO_ROOT } from '../stack/tools.js';
 import type { GradeDocument } from '../stores/mongo-grades.js';
-import { DIMENSIONS } from './grades-api/aggregations.js';
-import { API_PATHS, createGradesApi } from './grades-api/server.js';
+import { DIMENSIONS } from './aggregations.js';
+import { API_PATHS, createGradesApi } from './server.js';
 
-const MAIN = path.join(REPO_ROOT, 'grafana/grades-api/main.ts');
+const MAIN = path.join(REPO_ROOT, 'grades-api/main.ts');
 const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
-// Without TAP_CHILD_ID, so main.ts runs as a program (grafana/run-guard.ts).
-const { TAP_CHILD_ID: _child, ...ENV } = process.env;
+const ENV = process.env;
 
 t.test('HTTP contract', async (t) => {
   const mongo = await startMongo({ ownServer: true });

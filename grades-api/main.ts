@@ -1,11 +1,10 @@
 /** Wiring: config, MongoDB client, server, SIGTERM. The logic lives in server.ts and aggregations.ts. */
 import { once } from 'node:events';
 import { MongoClient } from 'mongodb';
-import { GRADES_COLLECTION } from '../../contract/stores.js';
-import { ConfigError } from '../../service-kit/config.js';
-import { createLogger } from '../../service-kit/logger.js';
-import type { GradeDocument } from '../../stores/mongo-grades.js';
-import { skippedUnderTap } from '../run-guard.js';
+import { GRADES_COLLECTION } from '../contract/stores.js';
+import { ConfigError } from '../service-kit/config.js';
+import { createLogger } from '../service-kit/logger.js';
+import type { GradeDocument } from '../stores/mongo-grades.js';
 import { GRADES_API_NAME, HELP, loadConfig } from './config.js';
 import { createGradesApi } from './server.js';
 
@@ -68,9 +67,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
-if (!skippedUnderTap('grafana/grades-api/main.ts')) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`${GRADES_API_NAME}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 1;
-  });
-}
+main().catch((err: unknown) => {
+  process.stderr.write(`${GRADES_API_NAME}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});

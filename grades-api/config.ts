@@ -1,8 +1,8 @@
 /** grades-api settings, read and validated once at start (the same env names as the services). */
-import { MONGO_DB_DEFAULT } from '../../contract/stores.js';
-import { DEFAULT_PORTS, DEFAULTS } from '../../contract/services.js';
-import { readInt, readLogLevel, readPort, readString, readUrl, type Env } from '../../service-kit/config.js';
-import type { LogLevel } from '../../service-kit/logger.js';
+import { MONGO_DB_DEFAULT } from '../contract/stores.js';
+import { DEFAULT_PORTS, DEFAULTS } from '../contract/services.js';
+import { readInt, readLogLevel, readPort, readString, readUrl, type Env } from '../service-kit/config.js';
+import type { LogLevel } from '../service-kit/logger.js';
 
 /** Not among contract's SERVICES (those are the benchmark's write path); its port is in DEFAULT_PORTS. */
 export const GRADES_API_NAME = 'grades-api';
@@ -32,7 +32,7 @@ export function loadConfig(env: Env): GradesApiConfig {
 
 export const HELP = `grades-api: read-only JSON over the splitbench MongoDB records, for Grafana's Infinity datasource.
 
-Usage: tsx grafana/grades-api/main.ts [--help]
+Usage: tsx grades-api/main.ts [--help]
 
 Environment:
   HOST               listen address (default ${DEFAULTS.HOST})

@@ -4,9 +4,9 @@
  * local FerretDB; an average is nota_sum / graded, computed here, not with $avg.
  */
 import type { Collection, Document } from 'mongodb';
-import { NOTA_MIN, PASSING_NOTA } from '../../contract/grade.js';
-import { RECORD_FIELDS } from '../../contract/stores.js';
-import type { GradeDocument } from '../../stores/mongo-grades.js';
+import { NOTA_MIN, PASSING_NOTA } from '../contract/grade.js';
+import { RECORD_FIELDS } from '../contract/stores.js';
+import type { GradeDocument } from '../stores/mongo-grades.js';
 
 /** Fields a count can be broken down by, and a filter can match on. */
 export const DIMENSIONS = ['curso', 'facultad', 'carrera', 'region', 'year', RECORD_FIELDS.route, RECORD_FIELDS.runId] as const;
