@@ -1,15 +1,19 @@
 /**
- * grades-api: read-only JSON over the MongoDB records, one GET endpoint per Grades dashboard panel
- * (Grafana reads it with the Infinity datasource). Builds the server without listening, so tests bind
- * port 0. It never writes: the handlers only run find and aggregate.
+ * grades-api: read-only JSON over both stores, one GET endpoint per Grades dashboard panel (Grafana reads
+ * it with the Infinity datasource): the MongoDB records of both routes under /v1/, route B's Redis
+ * aggregates under /v1/redis/. Builds the server without listening, so tests bind port 0. It never
+ * writes: the handlers only run find and aggregate (MongoDB), HGETALL and XREVRANGE (Redis).
  */
 import http from 'node:http';
 import type { Collection } from 'mongodb';
-import { MAX_TEXT_LENGTH, YEAR_MAX, YEAR_MIN } from '../contract/grade.js';
 import { HEALTHZ_PATH, READYZ_PATH, RETRY_AFTER_SECONDS } from '../contract/http.js';
 import type { Logger } from '../service-kit/logger.js';
 import type { GradeDocument } from '../stores/mongo-grades.js';
-import { byCurso, countBy, DIMENSIONS, latest, totals, type Dimension, type GradeFilter } from './aggregations.js';
+import { byCurso, countBy, DIMENSIONS, latest, totals, type Dimension } from './mongo-reads.js';
+import { BadRequest, parseQuery } from './params.js';
+import { REDIS_DIMENSIONS, RedisDataError, redisByCurso, redisCountBy, redisLatest, redisTotals, type RedisDimension, type RedisReadClient } from './redis-reads.js';
+
+export { ALL, LATEST_LIMIT } from './params.js';
 
 /** The endpoints; grafana/queries.ts builds every panel's URL from these. */
 export const API_PATHS = {
@@ -17,20 +21,22 @@ export const API_PATHS = {
   byCurso: '/v1/by-curso',
   counts: (dimension: Dimension): string => `/v1/counts/${dimension}`,
   latest: '/v1/latest',
+  redis: {
+    totals: '/v1/redis/totals',
+    byCurso: '/v1/redis/by-curso',
+    counts: (dimension: RedisDimension): string => `/v1/redis/counts/${dimension}`,
+    latest: '/v1/redis/latest',
+  },
 } as const;
-
-/** A filter value that means "no filter": Grafana sends this for a variable set to All. */
-export const ALL = '*';
-export const LATEST_LIMIT = { default: 20, max: 200 } as const;
 
 export interface GradesApiDeps {
   collection: Collection<GradeDocument>;
-  /** Pings MongoDB; rejects when it cannot be reached. */
-  ping: () => Promise<void>;
+  redis: RedisReadClient;
+  /** Ping each store; reject when it cannot be reached. */
+  pingMongo: () => Promise<void>;
+  pingRedis: () => Promise<void>;
   logger: Logger;
 }
-
-class BadRequest extends Error {}
 
 function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -44,47 +50,43 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
   res.end(text);
 }
 
-/** Reads the filter (and `limit` where allowed) from the query string; anything else is a 400. */
-export function parseQuery(params: URLSearchParams, allowLimit: boolean): { filter: GradeFilter; limit: number } {
-  const filter: GradeFilter = {};
-  let limit: number = LATEST_LIMIT.default;
-  const known = new Set<string>([...DIMENSIONS, ...(allowLimit ? ['limit'] : [])]);
-  for (const key of new Set(params.keys())) {
-    if (!known.has(key)) throw new BadRequest(`unknown parameter ${JSON.stringify(key)}; allowed: ${[...known].join(', ')}`);
-    const values = params.getAll(key);
-    if (values.length > 1) throw new BadRequest(`parameter ${key} given ${values.length} times`);
-    const v = (values[0] ?? '').trim();
-    if (v === '' || v === ALL) continue;
-    if (key === 'limit') {
-      if (!/^[0-9]{1,4}$/.test(v) || Number(v) < 1 || Number(v) > LATEST_LIMIT.max) throw new BadRequest(`limit must be 1..${LATEST_LIMIT.max}`);
-      limit = Number(v);
-    } else if (key === 'year') {
-      if (!/^[0-9]{4}$/.test(v) || Number(v) < YEAR_MIN || Number(v) > YEAR_MAX) throw new BadRequest(`year must be ${YEAR_MIN}..${YEAR_MAX}`);
-      filter.year = Number(v);
-    } else {
-      if (v.length > MAX_TEXT_LENGTH) throw new BadRequest(`${key} must be at most ${MAX_TEXT_LENGTH} characters`);
-      filter[key as Exclude<Dimension, 'year'>] = v;
-    }
-  }
-  return { filter, limit };
-}
+const unavailable = (store: string): Record<string, string> => ({ error: 'unavailable', message: `${store} did not answer; retry` });
 
 export function createGradesApi(deps: GradesApiDeps): http.Server {
-  const { collection, logger } = deps;
-  const countsPrefix = '/v1/counts/';
+  const { collection, redis, logger } = deps;
+  const dimensionOf = <D extends string>(path: string, prefix: string, known: readonly D[]): D | undefined => {
+    const dim = path.slice(prefix.length);
+    return path.startsWith(prefix) && (known as readonly string[]).includes(dim) ? (dim as D) : undefined;
+  };
 
-  const route = async (path: string, params: URLSearchParams): Promise<unknown> => {
-    if (path === API_PATHS.totals) return [await totals(collection, parseQuery(params, false).filter)];
-    if (path === API_PATHS.byCurso) return byCurso(collection, parseQuery(params, false).filter);
+  /** Which store the path reads and the body; undefined: no such endpoint. */
+  const route = (path: string, params: URLSearchParams): { store: 'MongoDB' | 'Redis'; run: () => Promise<unknown> } | undefined => {
+    const mongo = (run: () => Promise<unknown>) => ({ store: 'MongoDB' as const, run });
+    // Parameters are read inside run(), so a bad one rejects with BadRequest like any other failure.
+    const filtered = (limit = false) => parseQuery(params, { filters: true, limit });
+    const noFilters = (limit = false) => parseQuery(params, { filters: false, limit });
+    if (path === API_PATHS.totals) return mongo(async () => [await totals(collection, filtered().filter)]);
+    if (path === API_PATHS.byCurso) return mongo(async () => byCurso(collection, filtered().filter));
     if (path === API_PATHS.latest) {
-      const q = parseQuery(params, true);
-      return latest(collection, q.filter, q.limit);
+      return mongo(async () => {
+        const q = filtered(true);
+        return latest(collection, q.filter, q.limit);
+      });
     }
-    if (path.startsWith(countsPrefix)) {
-      const dim = path.slice(countsPrefix.length);
-      if (!(DIMENSIONS as readonly string[]).includes(dim)) return undefined;
-      return countBy(collection, dim as Dimension, parseQuery(params, false).filter);
-    }
+    const dim = dimensionOf(path, '/v1/counts/', DIMENSIONS);
+    if (dim !== undefined) return mongo(async () => countBy(collection, dim, filtered().filter));
+    const redisRead = (read: () => Promise<unknown>, limit = false) => ({
+      store: 'Redis' as const,
+      run: async () => {
+        noFilters(limit);
+        return read();
+      },
+    });
+    if (path === API_PATHS.redis.totals) return redisRead(async () => [await redisTotals(redis)]);
+    if (path === API_PATHS.redis.byCurso) return redisRead(() => redisByCurso(redis));
+    if (path === API_PATHS.redis.latest) return redisRead(() => redisLatest(redis, noFilters(true).limit), true);
+    const redisDim = dimensionOf(path, '/v1/redis/counts/', REDIS_DIMENSIONS);
+    if (redisDim !== undefined) return redisRead(() => redisCountBy(redis, redisDim));
     return undefined;
   };
 
@@ -99,24 +101,29 @@ export function createGradesApi(deps: GradesApiDeps): http.Server {
       return;
     }
     if (url.pathname === READYZ_PATH) {
-      deps.ping().then(
-        () => send(res, 200, { status: 'ready' }),
-        (err: unknown) => send(res, 503, { status: 'unavailable', message: String(err) }, { 'retry-after': String(RETRY_AFTER_SECONDS) }),
-      );
+      // Ready when every panel can be answered: both stores reachable. The body names the one that is not.
+      const check = (ping: () => Promise<void>) => ping().then(() => 'ok', (err: unknown) => String(err));
+      void Promise.all([check(deps.pingMongo), check(deps.pingRedis)]).then(([mongodb, redisState]) => {
+        const ready = mongodb === 'ok' && redisState === 'ok';
+        send(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', mongodb, redis: redisState }, ready ? {} : { 'retry-after': String(RETRY_AFTER_SECONDS) });
+      });
       return;
     }
-    route(url.pathname, url.searchParams).then(
-      (body) => {
-        if (body === undefined) send(res, 404, { error: 'not_found', message: `no endpoint ${url.pathname}` });
-        else send(res, 200, body);
-      },
+    const endpoint = route(url.pathname, url.searchParams);
+    if (endpoint === undefined) {
+      send(res, 404, { error: 'not_found', message: `no endpoint ${url.pathname}` });
+      return;
+    }
+    endpoint.run().then(
+      (body) => send(res, 200, body),
       (err: unknown) => {
-        if (err instanceof BadRequest) {
-          send(res, 400, { error: 'bad_request', message: err.message });
-          return;
+        if (err instanceof BadRequest) return send(res, 400, { error: 'bad_request', message: err.message });
+        if (err instanceof RedisDataError) {
+          logger.error('unreadable Redis aggregate', { path: url.pathname, err });
+          return send(res, 500, { error: 'bad_data', message: err.message });
         }
-        logger.warn('query failed', { path: url.pathname, err });
-        send(res, 503, { error: 'unavailable', message: 'MongoDB did not answer; retry' }, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+        logger.warn('query failed', { path: url.pathname, store: endpoint.store, err });
+        send(res, 503, unavailable(endpoint.store), { 'retry-after': String(RETRY_AFTER_SECONDS) });
       },
     );
   });

@@ -18,7 +18,7 @@ import { gradesDashboard, YEAR_VARIABLE_REGEX } from './dashboards/grades.js';
 import { applyTransformations, frameRows, runGradesApiQuery, runRedisQuery, type Frame, type Transformation } from './frames.js';
 import { createGradesApi } from '../grades-api/server.js';
 import { ALL, GRADE_VARIABLES, GRADES_API_QUERIES, REDIS_QUERIES, type GradesApiQuery, type RedisQuery } from './queries.js';
-import { MONGO_EXPECTED, REDIS_EXPECTED, writeFixtures } from './test-fixtures.js';
+import { MONGO_EXPECTED, REDIS_EXPECTED, writeFixtures } from './test-fixtures/records.js';
 
 const redis = await startRedis();
 t.teardown(() => redis.stop());

@@ -9,7 +9,7 @@ import type { RouteName } from '../contract/routes.js';
 import { SERVICES } from '../contract/services.js';
 import { REDIS_KEYS } from '../contract/stores.js';
 import { dsRef } from './datasources.js';
-import type { Dimension } from '../grades-api/aggregations.js';
+import type { Dimension } from '../grades-api/mongo-reads.js';
 import { API_PATHS } from '../grades-api/server.js';
 
 // ---- Redis (redis-datasource plugin query model: type, command, keyName, ...) --------------------
