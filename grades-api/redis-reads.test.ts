@@ -2,32 +2,17 @@
 // fixture records go through stores/redis-aggregates.ts (the Lua script redis-writer runs), r2 twice.
 // Expected numbers are worked out by hand in grafana/test-fixtures/records.ts, not by this code.
 import t from 'tap';
-import { MongoClient } from 'mongodb';
 import { createClient } from 'redis';
 import { REDIS_KEYS } from '../contract/stores.js';
-import { REDIS_EXPECTED, writeFixtures } from '../grafana/test-fixtures/records.js';
-import { startMongo } from '../stack/mongo.js';
-import { startRedis } from '../stack/redis.js';
+import { REDIS_EXPECTED } from '../grafana/test-fixtures/records.js';
+import { startFixtureStores } from '../grafana/test-fixtures/stores.js';
 import { API_PATHS } from './server.js';
 import { REDIS_DIMENSIONS } from './redis-reads.js';
-import { startGradesApi } from './testing.js';
 
-const redis = await startRedis();
-t.teardown(() => redis.stop());
-const mongo = await startMongo();
-t.teardown(() => mongo.stop());
-const dbName = `grades_api_redis_${process.pid}`;
-t.teardown(async () => {
-  const c = new MongoClient(mongo.url);
-  await c.db(dbName).dropDatabase().catch(() => {});
-  await c.close();
-});
-await writeFixtures({ redisUrl: redis.url, mongoUrl: mongo.url, dbName });
-const api = await startGradesApi({ mongoUrl: mongo.url, dbName, redisUrl: redis.url });
-t.teardown(() => api.close());
+const stores = await startFixtureStores(t, 'grades_api_redis');
 
 const get = async (p: string): Promise<{ status: number; body: unknown }> => {
-  const res = await fetch(api.url + p);
+  const res = await fetch(stores.apiUrl + p);
   return { status: res.status, body: await res.json() };
 };
 
@@ -72,7 +57,7 @@ t.test('latest: the stream newest first, the record spread into the MongoDB endp
 });
 
 t.test('data the Lua script would never write: a clear 500, or a row that still shows', async (t) => {
-  const c = createClient({ url: redis.url });
+  const c = createClient({ url: stores.redisUrl });
   await c.connect();
   t.teardown(() => c.close());
   await c.xAdd(REDIS_KEYS.recent, '*', { id: 'broken', record: '{not json' });
