@@ -2,7 +2,8 @@
 #   docker build --target grpc-client  -t <registry>/grpc-client:<tag>  .
 #   docker build --target grpc-server  -t <registry>/grpc-server:<tag>  .
 #   docker build --target redis-writer -t <registry>/redis-writer:<tag> .
-# scripts/images.sh builds, pushes and pins all three (REGISTRY, TAG).
+#   docker build --target grades-api   -t <registry>/grades-api:<tag>   .
+# scripts/images.sh builds, pushes and pins all four (REGISTRY, TAG).
 #
 # Base: Node 24, the Active LTS line (supported into 2028), on Debian bookworm "slim": glibc, so the
 # prebuilt native pieces of the npm dependencies install without a compiler, at a fraction of the
@@ -29,7 +30,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-# ---- runtime: shared by the three service targets ------------------------------------------------
+# ---- runtime: shared by the service targets ------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
@@ -52,3 +53,8 @@ CMD ["node", "dist/grpc-server/main.js"]
 FROM runtime AS redis-writer
 EXPOSE 8082
 CMD ["node", "dist/redis-writer/main.js"]
+
+# The read-only JSON view of both stores that Grafana's Infinity datasource reads (grafana/).
+FROM runtime AS grades-api
+EXPOSE 8090
+CMD ["node", "dist/grades-api/main.js"]

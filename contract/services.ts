@@ -21,7 +21,7 @@ export const DEFAULT_PORTS = {
   grpcServer: 50051,
   /** grpc-server's HTTP side port for /healthz, /readyz and /metrics. */
   grpcServerHttp: 9090,
-  /** grafana/grades-api: the read-only JSON view of MongoDB the Grafana Infinity datasource reads. */
+  /** grades-api/: the read-only JSON view of MongoDB the Grafana Infinity datasource reads. */
   gradesApi: 8090,
 } as const;
 

@@ -13,7 +13,6 @@ import { benchmarkDashboard } from './dashboards/benchmark.js';
 import { gradesDashboard } from './dashboards/grades.js';
 import { prometheusYaml } from './prometheus-config.js';
 import { dashboardsProviderYaml, datasourcesYaml } from './provisioning.js';
-import { skippedUnderTap } from './run-guard.js';
 
 export const GRAFANA_DIR = path.dirname(fileURLToPath(import.meta.url));
 
@@ -73,6 +72,6 @@ function main(argv: string[]): number {
   return 0;
 }
 
-if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url) && !skippedUnderTap('grafana/build.ts')) {
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   process.exitCode = main(process.argv.slice(2));
 }

@@ -20,17 +20,11 @@ export const DATASOURCES = {
     name: 'splitbench Prometheus',
     reads: "the services' /metrics, k6 remote write, Linkerd proxy metrics, kube-state-metrics and cAdvisor",
   },
-  redis: {
-    uid: 'splitbench-redis',
-    type: 'redis-datasource',
-    name: 'splitbench Redis',
-    reads: "route B's aggregates (contract/stores.ts REDIS_KEYS)",
-  },
   grades: {
     uid: 'splitbench-grades-api',
     type: 'yesoreyeram-infinity-datasource',
-    name: 'splitbench MongoDB (grades-api)',
-    reads: 'the MongoDB records of both routes, through the read-only grades-api JSON endpoints',
+    name: 'splitbench stores (grades-api)',
+    reads: "the MongoDB records of both routes and route B's Redis aggregates, through the read-only grades-api",
   },
 } as const satisfies Record<string, DatasourceSpec>;
 
@@ -42,10 +36,8 @@ export function dsRef(key: DatasourceKey): { type: string; uid: string } {
 }
 
 /**
- * Plugins Grafana installs at start, pinned: a moving plugin version could change a query model under a
- * committed dashboard. Prometheus is built in.
+ * The plugin Grafana needs besides its built-in Prometheus, pinned: a moving plugin version could
+ * change a query model under a committed dashboard. Infinity reads both stores through grades-api
+ * (grafana/README.md says why not redis-datasource).
  */
-export const PLUGINS = [
-  { id: DATASOURCES.redis.type, version: '2.2.0' },
-  { id: DATASOURCES.grades.type, version: '3.2.0' },
-] as const;
+export const PLUGINS = [{ id: DATASOURCES.grades.type, version: '3.2.0' }] as const;

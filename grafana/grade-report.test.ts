@@ -4,7 +4,7 @@ import { MongoClient } from 'mongodb';
 import { startMongo } from '../stack/mongo.js';
 import { startRedis } from '../stack/redis.js';
 import { formatGradeReport, readGradeAggregates } from './grade-report.js';
-import { MONGO_EXPECTED, REDIS_EXPECTED, writeFixtures } from './test-fixtures.js';
+import { MONGO_EXPECTED, REDIS_EXPECTED, writeFixtures } from './test-fixtures/records.js';
 
 t.test('readGradeAggregates and formatGradeReport', async (t) => {
   const redis = await startRedis();

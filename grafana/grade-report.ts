@@ -1,15 +1,17 @@
 /**
  * The Grades dashboard's numbers as text, for the local demo where Grafana cannot run: the same
- * aggregates from Redis (route B's hashes) and from MongoDB (grades-api's pipelines, both routes).
+ * aggregates from Redis (route B's hashes) and from MongoDB (both routes), read by grades-api's own code.
  *
  *   const agg = await readGradeAggregates({ redisUrl, mongoUrl, dbName, runId });
  *   console.log(formatGradeReport(agg));
  */
 import { MongoClient } from 'mongodb';
 import { createClient } from 'redis';
-import { GRADES_COLLECTION, REDIS_KEYS, TOTALS_FIELDS } from '../contract/stores.js';
+import { GRADES_COLLECTION, REDIS_KEYS } from '../contract/stores.js';
 import type { GradeDocument } from '../stores/mongo-grades.js';
-import { byCurso, countBy, totals, withRatios, type Count, type CursoStats, type Totals } from './grades-api/aggregations.js';
+import { byCurso, countBy, totals } from '../grades-api/mongo-reads.js';
+import { redisByCurso, redisCountBy, redisTotals } from '../grades-api/redis-reads.js';
+import type { Count, CursoStats, Totals } from '../grades-api/shapes.js';
 
 export interface StoreAggregates {
   totals: Totals;
@@ -33,36 +35,14 @@ export interface ReadOptions {
   timeoutMs?: number;
 }
 
-const int = (v: string | undefined): number => (v === undefined ? 0 : Number(v));
-
 async function readRedis(url: string, runId: string | undefined, timeoutMs: number): Promise<GradeAggregates['redis']> {
   const client = createClient({ url, socket: { connectTimeout: timeoutMs, reconnectStrategy: false } });
   client.on('error', () => {}); // surfaced by the awaited commands below
   await client.connect();
   try {
-    const [t, graded, notaSum, passed, failed, regions, runs] = await Promise.all([
-      client.hGetAll(REDIS_KEYS.totals),
-      client.hGetAll(REDIS_KEYS.gradedByCurso),
-      client.hGetAll(REDIS_KEYS.notaSumByCurso),
-      client.hGetAll(REDIS_KEYS.passedByCurso),
-      client.hGetAll(REDIS_KEYS.failedByCurso),
-      client.hGetAll(REDIS_KEYS.countBy.region),
-      client.hGetAll(REDIS_KEYS.runs),
-    ]);
-    const [records, g, s, p, f] = TOTALS_FIELDS.map((k) => int(t[k]));
-    const cursos = await client.hGetAll(REDIS_KEYS.countBy.curso);
-    const names = [...new Set([...Object.keys(cursos), ...Object.keys(graded)])].sort();
-    return {
-      totals: withRatios({ records: records!, graded: g!, nota_sum: s!, passed: p!, failed: f! }),
-      byCurso: names.map((curso) => ({
-        curso,
-        ...withRatios({ records: int(cursos[curso]), graded: int(graded[curso]), nota_sum: int(notaSum[curso]), passed: int(passed[curso]), failed: int(failed[curso]) }),
-      })),
-      byRegion: Object.entries(regions)
-        .map(([value, n]) => ({ value, records: int(n) }))
-        .sort((a, b) => b.records - a.records || a.value.localeCompare(b.value)),
-      runRecords: runId === undefined ? undefined : int(runs[runId]),
-    };
+    // The same reads grades-api serves the Redis panels.
+    const [totals, byCurso, byRegion, runs] = await Promise.all([redisTotals(client), redisByCurso(client), redisCountBy(client, 'region'), client.hGetAll(REDIS_KEYS.runs)]);
+    return { totals, byCurso, byRegion, runRecords: runId === undefined ? undefined : Number(runs[runId] ?? 0) };
   } finally {
     await client.close();
   }

@@ -18,10 +18,10 @@ import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { REPO_ROOT } from '../stack/tools.js';
 import { renderAll } from './build.js';
 import { PLUGINS } from './datasources.js';
-import { GRADES_API_PORT, loadConfig } from './grades-api/config.js';
+import { GRADES_API_PORT, loadConfig } from '../grades-api/config.js';
 import { KUBE_STATE_METRICS, METRICS_TARGETS, PROMETHEUS_PORT } from './prometheus-config.js';
 import { DASHBOARDS_DIR, PROVISIONING_ENV } from './provisioning.js';
-import { NAMESPACE } from './queries.js';
+import { NAMESPACE } from './prom-queries.js';
 
 interface Obj {
   apiVersion: string;
@@ -49,6 +49,7 @@ interface Container {
 interface PodSpec {
   securityContext?: { runAsNonRoot?: boolean };
   containers: Container[];
+  initContainers?: (Container & { command?: string[] })[];
   volumes?: { name: string; configMap?: { name: string } }[];
 }
 type DeploymentObj = Obj & { spec: { template: { metadata: { labels: Record<string, string> }; spec: PodSpec } } };
@@ -118,7 +119,19 @@ t.test('Grafana: provisioning and dashboards mounted from ConfigMaps holding the
   const files = renderAll();
   const g = find<DeploymentObj>('Deployment', 'grafana');
   const c = g.spec.template.spec.containers[0]!;
-  t.equal(envOf(c, 'GF_PLUGINS_PREINSTALL_SYNC')?.value, PLUGINS.map((p) => `${p.id}@${p.version}`).join(','), 'plugins and versions of grafana/datasources.ts');
+  // Grafana installs nothing itself (no internet needed at start); the init container installs the pinned plugin.
+  t.equal(envOf(c, 'GF_PLUGINS_PREINSTALL_DISABLED')?.value, 'true', 'no plugin downloads at start, default apps included');
+  t.notOk(envOf(c, 'GF_PLUGINS_PREINSTALL_SYNC') ?? envOf(c, 'GF_PLUGINS_PREINSTALL') ?? envOf(c, 'GF_INSTALL_PLUGINS'), 'and no install list it would ignore');
+  const init = g.spec.template.spec.initContainers ?? [];
+  t.equal(init.length, 1, 'one init container installs the plugin');
+  for (const p of PLUGINS) {
+    const cmd = init[0]?.command ?? [];
+    t.same(cmd.slice(-4), ['plugins', 'install', p.id, p.version], `installs ${p.id} ${p.version} (grafana/datasources.ts)`);
+    t.match(envOf(init[0]!, 'PLUGIN_URL')?.value ?? '', `/${p.id}/versions/${p.version}/`, 'from a URL of that version (replaceable by a mirror)');
+    t.equal(cmd[cmd.indexOf('--pluginsDir') + 1], '/var/lib/grafana/plugins', 'into the plugins folder');
+  }
+  t.equal(init[0]?.volumeMounts?.find((m) => m.name === 'data')?.mountPath, '/var/lib/grafana', 'on the volume Grafana reads');
+  t.equal(init[0]?.securityContext?.readOnlyRootFilesystem, true, 'init container: read-only root');
   for (const key of ['GF_SECURITY_ADMIN_USER', 'GF_SECURITY_ADMIN_PASSWORD']) {
     t.equal(envOf(c, key)?.valueFrom?.secretKeyRef?.name, 'grafana-admin', `${key} from the Secret grafana-admin`);
   }
@@ -136,7 +149,7 @@ t.test('Grafana: provisioning and dashboards mounted from ConfigMaps holding the
   // The URLs the provisioning uses point at Services of this kustomization or of the app (k8s/).
   const app = kustomize('k8s');
   const services = new Map([...objects, ...app].filter((o) => o.kind === 'Service').map((o) => [o.metadata.name, o as Obj & { spec: { ports: { port: number }[] } }]));
-  for (const name of [PROVISIONING_ENV.prometheusUrl, PROVISIONING_ENV.redisUrl, PROVISIONING_ENV.gradesApiUrl]) {
+  for (const name of [PROVISIONING_ENV.prometheusUrl, PROVISIONING_ENV.gradesApiUrl]) {
     const url = new URL(envOf(c, name)?.value ?? '');
     const svc = services.get(url.hostname);
     t.ok(svc?.spec.ports.some((p) => p.port === Number(url.port)), `${name}=${url.href} is a Service port`);
@@ -168,9 +181,13 @@ t.test('grades-api: port and env match the service', async (t) => {
   const c = d.spec.template.spec.containers[0]!;
   t.equal(c.ports?.[0]?.containerPort, GRADES_API_PORT);
   const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value ?? 'from-secret']));
-  const config = loadConfig({ ...env, MONGO_URL: 'mongodb://u:p@mongodb:27017/?authSource=admin' });
+  const config = loadConfig({ ...env, MONGO_URL: 'mongodb://u:p@mongodb:27017/?authSource=admin', REDIS_URL: env.REDIS_URL!.replace('$(REDIS_PASSWORD)', 'from-secret') });
   t.equal(config.port, GRADES_API_PORT, 'the env it is given loads');
   t.equal(envOf(c, 'MONGO_PASSWORD')?.valueFrom?.secretKeyRef?.name, 'splitbench-stores', 'the store credentials of the app');
+  t.equal(envOf(c, 'REDIS_PASSWORD')?.valueFrom?.secretKeyRef?.name, 'splitbench-stores');
+  t.equal(config.redisUrl, 'redis://default:from-secret@redis:6379', 'Redis: the Service of k8s/redis.yaml, with the password');
+  const printed = execFileSync('bash', [path.join(REPO_ROOT, 'scripts/images.sh'), 'print'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+  t.ok(printed.split('\n').includes(c.image), `scripts/images.sh builds ${c.image}, the image this Deployment runs`);
   const svc = find<Obj & { spec: { ports: { port: number }[] } }>('Service', 'grades-api');
   t.equal(svc.spec.ports[0]?.port, GRADES_API_PORT);
 });

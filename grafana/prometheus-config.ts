@@ -7,7 +7,7 @@
 import { stringify } from 'yaml';
 import { DEFAULT_PORTS, SERVICES } from '../contract/services.js';
 import { METRICS_PATH } from '../contract/http.js';
-import { LINKERD_ROUTE_BACKEND, NAMESPACE } from './queries.js';
+import { LINKERD_ROUTE_BACKEND, NAMESPACE } from './prom-queries.js';
 
 /** Where each service serves /metrics: grpc-server on its HTTP side port, the REST services on their port. */
 export const METRICS_TARGETS = [

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds, pushes and pins the three service images (one Dockerfile, one target per service).
+# Builds, pushes and pins the service images (one Dockerfile, one target per service): the three of
+# the write path (k8s/) and grades-api, the read-only view Grafana reads (grafana/k8s/).
 #
 #   REGISTRY=ghcr.io/you TAG=0.1.0 scripts/images.sh build   # docker build --target <service> ...
 #   REGISTRY=ghcr.io/you TAG=0.1.0 scripts/images.sh push    # docker push
-#   REGISTRY=ghcr.io/you TAG=0.1.0 scripts/images.sh pin     # point k8s/kustomization.yaml at them
+#   REGISTRY=ghcr.io/you TAG=0.1.0 scripts/images.sh pin     # point the kustomizations at them
 #   REGISTRY=ghcr.io/you TAG=0.1.0 scripts/images.sh all     # build, push, pin
 #   scripts/images.sh print                                  # the image references, one a line
 #
@@ -13,18 +14,20 @@
 #           runs of the benchmark incomparable and hides which code produced a result.
 # DOCKER    the container CLI (default: docker; podman works too)
 # PLATFORM  optional, e.g. linux/amd64 for a cluster whose nodes differ from this machine
-# KUSTOMIZATION  the file `pin` edits (default: k8s/kustomization.yaml)
+# KUSTOMIZATION  the file `pin` edits for the write path (default: k8s/kustomization.yaml)
+# GRAFANA_KUSTOMIZATION  the file `pin` edits for grades-api (default: grafana/k8s/kustomization.yaml)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-SERVICES=(grpc-client grpc-server redis-writer)
+SERVICES=(grpc-client grpc-server redis-writer grades-api)
 REGISTRY="${REGISTRY:-splitbench}"
 REGISTRY="${REGISTRY%/}"
 TAG="${TAG:-$(node -p "require('./package.json').version")}"
 DOCKER="${DOCKER:-docker}"
 KUSTOMIZATION="${KUSTOMIZATION:-k8s/kustomization.yaml}"
+GRAFANA_KUSTOMIZATION="${GRAFANA_KUSTOMIZATION:-grafana/k8s/kustomization.yaml}"
 
 die() { echo "images.sh: $*" >&2; exit 2; }
 
@@ -50,16 +53,23 @@ push() {
   done
 }
 
+# The kustomization that deploys a service: grades-api ships with Grafana, the others with the app.
+kustomization_of() { if [[ "$1" == grades-api ]]; then echo "$GRAFANA_KUSTOMIZATION"; else echo "$KUSTOMIZATION"; fi; }
+
 # Rewrites newName/newTag of each service's entry under `images:` (what `kustomize edit set image` does,
 # without needing the kustomize binary).
 pin() {
-  [[ -f "$KUSTOMIZATION" ]] || die "$KUSTOMIZATION not found"
+  local s file
   for s in "${SERVICES[@]}"; do
-    grep -qE "^  - name: $s\$" "$KUSTOMIZATION" || die "$KUSTOMIZATION has no images entry '  - name: $s'"
-    sed -i -E "/^  - name: $s\$/,/newTag:/{s#^(    newName: ).*#\\1$REGISTRY/$s#;s#^(    newTag: ).*#\\1\"$TAG\"#}" "$KUSTOMIZATION"
+    file=$(kustomization_of "$s")
+    [[ -f "$file" ]] || die "$file not found"
+    grep -qE "^  - name: $s\$" "$file" || die "$file has no images entry '  - name: $s'"
+    sed -i -E "/^  - name: $s\$/,/newTag:/{s#^(    newName: ).*#\\1$REGISTRY/$s#;s#^(    newTag: ).*#\\1\"$TAG\"#}" "$file"
   done
-  echo "== pinned in $KUSTOMIZATION:"
-  grep -A2 -E "^  - name: ($(IFS='|'; echo "${SERVICES[*]}"))\$" "$KUSTOMIZATION"
+  for file in "$KUSTOMIZATION" "$GRAFANA_KUSTOMIZATION"; do
+    echo "== pinned in $file:"
+    grep -A2 -E "^  - name: ($(IFS='|'; echo "${SERVICES[*]}"))\$" "$file"
+  done
 }
 
 case "${1:-}" in

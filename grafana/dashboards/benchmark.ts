@@ -7,10 +7,9 @@ import { PanelBuilder as TimeSeries } from '@grafana/grafana-foundation-sdk/time
 import { DashboardBuilder, RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { COURSE_PATH } from '../../contract/http.js';
 import { METRICS } from '../../contract/metrics.js';
-import { ROUTES } from '../../contract/routes.js';
-import { readSplit, routeFractions, SPLIT_ROUTE_FILE } from '../../linkerd/split.js';
+import { readSplit, SPLIT_ROUTE_FILE } from '../../linkerd/split.js';
 import { dsRef } from '../datasources.js';
-import { configuredWeightQuery, K6_METRICS, LINKERD_ROUTE_BACKEND, PROM_QUERIES, WRITE_OPERATIONS, type PromQuery } from '../queries.js';
+import { configuredWeight, HTTPROUTE_BACKEND_WEIGHT, K6_METRICS, LINKERD_ROUTE_BACKEND, PROM_QUERIES, WRITE_OPERATIONS, type PromQuery } from '../prom-queries.js';
 import { numberPanels, promTarget } from './builders.js';
 
 export const BENCHMARK_UID = 'splitbench-benchmark';
@@ -32,10 +31,8 @@ const K6_NOTE =
   `k6_route_req_duration_<stat> tagged with the route from the X-Route response header. Trend stats are cumulative over the run, in seconds.`;
 
 export function benchmarkDashboard(): Dashboard {
-  // The configured weights come from the one HTTPRoute that defines the split (linkerd/route/httproute.yaml).
-  // A split-* component applied on top changes the cluster, not this line: see grafana/README.md.
-  const fractions = routeFractions(readSplit(SPLIT_ROUTE_FILE));
-  const weights = ROUTES.map((r, i) => configuredWeightQuery(String.fromCharCode('C'.charCodeAt(0) + i), r, fractions[r]));
+  // The weight applied, read from what applies it: the HTTPRoute named in linkerd/route/httproute.yaml.
+  const httpRoute = readSplit(SPLIT_ROUTE_FILE).name;
 
   const b = new DashboardBuilder('splitbench / Benchmark')
     .uid(BENCHMARK_UID)
@@ -60,11 +57,12 @@ export function benchmarkDashboard(): Dashboard {
   b.withPanel(
     graph(
       'Observed split share vs configured weight',
-      `Observed: each route's share of POST ${COURSE_PATH} answers (services' histogram) and of requests the ingress's Linkerd proxy sent ` +
-        `to each backend (${LINKERD_ROUTE_BACKEND}). Configured: the weights in linkerd/route/httproute.yaml when the dashboard was built ` +
-        `(${ROUTES.map((r) => `${r} ${fractions[r]}`).join(', ')}).`,
+      `Observed: each route's share of POST ${COURSE_PATH} answers (services' histogram), of requests the ingress's Linkerd proxy sent ` +
+        `to each backend (${LINKERD_ROUTE_BACKEND}) and, locally, of requests the ingress routed (${METRICS.ingressRoutedTotal}). ` +
+        `Configured: the weight applied now, from the local ingress (${METRICS.routeWeight}) or in the cluster from the HTTPRoute ` +
+        `${httpRoute} itself (${HTTPROUTE_BACKEND_WEIGHT} from kube-state-metrics, each weight over their sum), whichever is present.`,
       'percentunit',
-      [...PROM_QUERIES.observedShare, ...weights],
+      [...PROM_QUERIES.observedShare, configuredWeight('D', httpRoute)],
       24,
     ),
   );

@@ -3,10 +3,10 @@
  * MongoGradeStore) exactly as the services write them, and the numbers each panel must then show,
  * worked out by hand below (not by the code under test).
  */
-import type { Grade } from '../contract/grade.js';
-import { ROUTE_SERVICE, type RouteName } from '../contract/routes.js';
-import { MongoGradeStore } from '../stores/mongo-grades.js';
-import { RedisAggregates } from '../stores/redis-aggregates.js';
+import type { Grade } from '../../contract/grade.js';
+import { ROUTE_SERVICE, type RouteName } from '../../contract/routes.js';
+import { MongoGradeStore } from '../../stores/mongo-grades.js';
+import { RedisAggregates } from '../../stores/redis-aggregates.js';
 
 export interface FixtureRecord {
   id: string;
@@ -58,10 +58,10 @@ export const REDIS_EXPECTED = {
     carrera: { Sistemas: 1, Medicina: 1, Civil: 1, Agronomia: 1 },
     region: { NORTE: 2, CENTRAL: 2 },
   },
-  // SO1 has no passing record, so the passed hash has no SO1 field: the joined table shows null there.
+  // SO1 has no passing record, so the passed hash has no SO1 field: that is 0 passed, a pass rate of 0.
   byCurso: {
-    SO1: { graded: 1, nota_sum: 40, passed: null, failed: 1, avg_nota: 40, pass_rate: null },
-    BD1: { graded: 2, nota_sum: 150, passed: 1, failed: 1, avg_nota: 75, pass_rate: 0.5 },
+    BD1: { records: 2, graded: 2, nota_sum: 150, passed: 1, failed: 1, avg_nota: 75, pass_rate: 0.5 },
+    SO1: { records: 2, graded: 1, nota_sum: 40, passed: 0, failed: 1, avg_nota: 40, pass_rate: 0 },
   },
   latestIds: ['r6', 'r4', 'r3', 'r2'],
 } as const;

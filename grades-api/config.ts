@@ -1,12 +1,15 @@
 /** grades-api settings, read and validated once at start (the same env names as the services). */
-import { MONGO_DB_DEFAULT } from '../../contract/stores.js';
-import { DEFAULT_PORTS, DEFAULTS } from '../../contract/services.js';
-import { readInt, readLogLevel, readPort, readString, readUrl, type Env } from '../../service-kit/config.js';
-import type { LogLevel } from '../../service-kit/logger.js';
+import { MONGO_DB_DEFAULT } from '../contract/stores.js';
+import { DEFAULT_PORTS, DEFAULTS } from '../contract/services.js';
+import { readInt, readLogLevel, readPort, readString, readUrl, type Env } from '../service-kit/config.js';
+import type { LogLevel } from '../service-kit/logger.js';
 
 /** Not among contract's SERVICES (those are the benchmark's write path); its port is in DEFAULT_PORTS. */
 export const GRADES_API_NAME = 'grades-api';
 export const GRADES_API_PORT = DEFAULT_PORTS.gradesApi;
+
+/** Connect and per-command timeout for Redis: a dashboard refresh should fail fast, not hang. */
+const REDIS_TIMEOUT_MS_DEFAULT = 2000;
 
 export interface GradesApiConfig {
   host: string;
@@ -14,6 +17,8 @@ export interface GradesApiConfig {
   mongoUrl: string;
   mongoDb: string;
   mongoTimeoutMs: number;
+  redisUrl: string;
+  redisTimeoutMs: number;
   shutdownGraceMs: number;
   logLevel: LogLevel;
 }
@@ -25,14 +30,17 @@ export function loadConfig(env: Env): GradesApiConfig {
     mongoUrl: readUrl(env, 'MONGO_URL', DEFAULTS.MONGO_URL, ['mongodb:', 'mongodb+srv:']),
     mongoDb: readString(env, 'MONGO_DB', MONGO_DB_DEFAULT),
     mongoTimeoutMs: readInt(env, 'MONGO_TIMEOUT_MS', DEFAULTS.MONGO_TIMEOUT_MS, 100, 60_000),
+    redisUrl: readUrl(env, 'REDIS_URL', DEFAULTS.REDIS_URL, ['redis:', 'rediss:']),
+    redisTimeoutMs: readInt(env, 'REDIS_TIMEOUT_MS', REDIS_TIMEOUT_MS_DEFAULT, 100, 60_000),
     shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', DEFAULTS.SHUTDOWN_GRACE_MS, 0, 600_000),
     logLevel: readLogLevel(env),
   };
 }
 
-export const HELP = `grades-api: read-only JSON over the splitbench MongoDB records, for Grafana's Infinity datasource.
+export const HELP = `grades-api: read-only JSON over the splitbench stores (MongoDB records, route B's Redis aggregates),
+for Grafana's Infinity datasource.
 
-Usage: tsx grafana/grades-api/main.ts [--help]
+Usage: tsx grades-api/main.ts [--help]
 
 Environment:
   HOST               listen address (default ${DEFAULTS.HOST})
@@ -40,9 +48,15 @@ Environment:
   MONGO_URL          MongoDB URL (default ${DEFAULTS.MONGO_URL})
   MONGO_DB           database (default ${MONGO_DB_DEFAULT})
   MONGO_TIMEOUT_MS   server selection and socket timeout (default ${DEFAULTS.MONGO_TIMEOUT_MS})
+  REDIS_URL          Redis URL, password in it if any (default ${DEFAULTS.REDIS_URL})
+  REDIS_TIMEOUT_MS   Redis connect and command timeout (default ${REDIS_TIMEOUT_MS_DEFAULT})
   SHUTDOWN_GRACE_MS  how long SIGTERM waits for open requests (default ${DEFAULTS.SHUTDOWN_GRACE_MS})
   LOG_LEVEL          debug | info | warn | error (default ${DEFAULTS.LOG_LEVEL})
 
-Endpoints (GET; filters curso, facultad, carrera, region, year, route, runId; "*" or empty = all):
-  /v1/totals  /v1/by-curso  /v1/counts/<dimension>  /v1/latest?limit=N  /healthz  /readyz
+Endpoints (GET only):
+  MongoDB, filters curso, facultad, carrera, region, year, route, runId ("*" or empty = all):
+    /v1/totals  /v1/by-curso  /v1/counts/<dimension>  /v1/latest?limit=N
+  Redis (route B's running totals; no filters):
+    /v1/redis/totals  /v1/redis/by-curso  /v1/redis/counts/<curso|facultad|carrera|region>  /v1/redis/latest?limit=N
+  /healthz  /readyz (both stores reachable)
 `;

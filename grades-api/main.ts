@@ -1,11 +1,11 @@
-/** Wiring: config, MongoDB client, server, SIGTERM. The logic lives in server.ts and aggregations.ts. */
+/** Wiring: config, the two store clients, server, SIGTERM. The logic lives in server.ts and *-reads.ts. */
 import { once } from 'node:events';
 import { MongoClient } from 'mongodb';
-import { GRADES_COLLECTION } from '../../contract/stores.js';
-import { ConfigError } from '../../service-kit/config.js';
-import { createLogger } from '../../service-kit/logger.js';
-import type { GradeDocument } from '../../stores/mongo-grades.js';
-import { skippedUnderTap } from '../run-guard.js';
+import { createClient } from 'redis';
+import { GRADES_COLLECTION } from '../contract/stores.js';
+import { ConfigError } from '../service-kit/config.js';
+import { createLogger } from '../service-kit/logger.js';
+import type { GradeDocument } from '../stores/mongo-grades.js';
 import { GRADES_API_NAME, HELP, loadConfig } from './config.js';
 import { createGradesApi } from './server.js';
 
@@ -36,10 +36,24 @@ async function main(): Promise<void> {
     readPreference: 'secondaryPreferred',
   });
   const collection = client.db(config.mongoDb).collection<GradeDocument>(GRADES_COLLECTION);
+  const redis = createClient({
+    url: config.redisUrl,
+    // Fail reads at once while disconnected instead of queueing them: the panel shows the 503 now.
+    disableOfflineQueue: true,
+    socket: { connectTimeout: config.redisTimeoutMs, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** Math.min(retries, 5), 2000) },
+  });
+  // Without a listener node-redis throws on connection errors; /readyz reports Redis' state instead.
+  redis.on('error', (err: Error) => logger.debug('redis connection error', { err: err.message }));
+  redis.connect().catch((err: unknown) => logger.warn('redis not reachable yet', { err: String(err) }));
+  const redisReads = redis.withCommandOptions({ timeout: config.redisTimeoutMs });
   const server = createGradesApi({
     collection,
-    ping: async () => {
+    redis: redisReads,
+    pingMongo: async () => {
       await client.db('admin').command({ ping: 1 });
+    },
+    pingRedis: async () => {
+      await redisReads.ping();
     },
     logger,
   });
@@ -57,9 +71,14 @@ async function main(): Promise<void> {
     }, config.shutdownGraceMs);
     force.unref();
     server.close(() => {
-      client.close().then(
+      // Not connected (Redis down): destroy() also stops the reconnect loop, which would keep us alive.
+      const closeRedis = async (): Promise<void> => {
+        if (redis.isReady) await redis.close();
+        else redis.destroy();
+      };
+      Promise.all([client.close(), closeRedis()]).then(
         () => logger.info('stopped'),
-        (err: unknown) => logger.warn('closing MongoDB client failed', { err }),
+        (err: unknown) => logger.warn('closing a store client failed', { err }),
       );
     });
     server.closeIdleConnections();
@@ -68,9 +87,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
-if (!skippedUnderTap('grafana/grades-api/main.ts')) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`${GRADES_API_NAME}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 1;
-  });
-}
+main().catch((err: unknown) => {
+  process.stderr.write(`${GRADES_API_NAME}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});

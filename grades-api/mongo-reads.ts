@@ -1,12 +1,13 @@
 /**
- * The grade aggregates read from MongoDB (records of both routes). Every pipeline uses only what
- * FerretDB v1 supports ($match, $group with $sum), so the numbers are the same on mongod and on the
- * local FerretDB; an average is nota_sum / graded, computed here, not with $avg.
+ * The grade aggregates read from MongoDB (records of both routes), in the shapes of shapes.ts. Every
+ * pipeline uses only what FerretDB v1 supports ($match, $group with $sum), so the numbers are the same
+ * on mongod and on the local FerretDB; an average is nota_sum / graded, computed here, not with $avg.
  */
 import type { Collection, Document } from 'mongodb';
-import { NOTA_MIN, PASSING_NOTA } from '../../contract/grade.js';
-import { RECORD_FIELDS } from '../../contract/stores.js';
-import type { GradeDocument } from '../../stores/mongo-grades.js';
+import { NOTA_MIN, PASSING_NOTA } from '../contract/grade.js';
+import { RECORD_FIELDS } from '../contract/stores.js';
+import type { GradeDocument } from '../stores/mongo-grades.js';
+import { NONE, sortCounts, withRatios, type Count, type CursoStats, type LatestRecord, type Totals } from './shapes.js';
 
 /** Fields a count can be broken down by, and a filter can match on. */
 export const DIMENSIONS = ['curso', 'facultad', 'carrera', 'region', 'year', RECORD_FIELDS.route, RECORD_FIELDS.runId] as const;
@@ -14,48 +15,6 @@ export type Dimension = (typeof DIMENSIONS)[number];
 
 /** Equality filters; an absent field matches everything. */
 export type GradeFilter = Partial<Record<Exclude<Dimension, 'year'>, string> & { year: number }>;
-
-/** The same numbers the Redis totals hash holds (contract/stores.ts TOTALS_FIELDS), plus two ratios. */
-export interface Totals {
-  records: number;
-  graded: number;
-  nota_sum: number;
-  passed: number;
-  failed: number;
-  /** nota_sum / graded; null when nothing is graded. */
-  avg_nota: number | null;
-  /** passed / graded; null when nothing is graded. */
-  pass_rate: number | null;
-}
-
-export interface CursoStats extends Totals {
-  curso: string;
-}
-
-export interface Count {
-  /** The dimension's value; "(none)" for records without it (e.g. no year). */
-  value: string;
-  records: number;
-}
-
-export interface LatestRecord {
-  id: string;
-  receivedAt: string;
-  route: string;
-  runId: string;
-  instance: string;
-  curso: string;
-  facultad: string;
-  carrera: string;
-  region: string;
-  carnet: string | null;
-  nombre: string | null;
-  nota: number | null;
-  semestre: string | null;
-  year: number | null;
-}
-
-export const NONE = '(none)';
 
 export function toMatch(filter: GradeFilter): Document {
   const match: Document = {};
@@ -66,15 +25,6 @@ export function toMatch(filter: GradeFilter): Document {
   return match;
 }
 
-/** Builds Totals from counts; ratios are null rather than NaN when nothing is graded. */
-export function withRatios(c: Omit<Totals, 'avg_nota' | 'pass_rate'>): Totals {
-  return {
-    ...c,
-    avg_nota: c.graded > 0 ? c.nota_sum / c.graded : null,
-    pass_rate: c.graded > 0 ? c.passed / c.graded : null,
-  };
-}
-
 interface Grouped {
   _id: unknown;
   v: number;
@@ -82,7 +32,7 @@ interface Grouped {
 
 /**
  * One $group with ONE accumulator. FerretDB v1 computes only the first accumulator of a $group (later
- * ones come back 0, checked in grafana/dashboard-queries.test.ts), so a count and a sum are two pipelines.
+ * ones come back 0, checked in grafana/panels.test.ts), so a count and a sum are two pipelines.
  */
 async function group(coll: Collection<GradeDocument>, match: Document, by: string | null, acc: 'count' | 'notaSum'): Promise<Map<string, number>> {
   const v = acc === 'count' ? { $sum: 1 } : { $sum: '$nota' };
@@ -119,9 +69,7 @@ export async function totals(coll: Collection<GradeDocument>, filter: GradeFilte
 
 export async function countBy(coll: Collection<GradeDocument>, dimension: Dimension, filter: GradeFilter = {}): Promise<Count[]> {
   const rows = await group(coll, toMatch(filter), dimension, 'count');
-  return [...rows]
-    .map(([value, records]) => ({ value, records }))
-    .sort((a, b) => b.records - a.records || a.value.localeCompare(b.value));
+  return sortCounts([...rows].map(([value, records]) => ({ value, records })));
 }
 
 export async function byCurso(coll: Collection<GradeDocument>, filter: GradeFilter = {}): Promise<CursoStats[]> {

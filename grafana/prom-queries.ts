@@ -1,0 +1,131 @@
+/**
+ * Every Benchmark dashboard query (PromQL), defined once: the dashboard puts these objects into panels
+ * and grafana/promql.test.ts checks every metric name they use is exported by something we deploy.
+ * Metric names come from contract/, never typed here.
+ */
+import { COURSE_PATH } from '../contract/http.js';
+import { METRICS } from '../contract/metrics.js';
+import { ROUTE_SERVICE } from '../contract/routes.js';
+import { SERVICES } from '../contract/services.js';
+
+export interface PromQuery {
+  refId: string;
+  expr: string;
+  legendFormat: string;
+}
+
+/** The store operations that are writes (names the stores pass to their observers; tested). */
+export const WRITE_OPERATIONS = { mongodb: 'insert', redis: 'apply' } as const;
+
+const ri = '$__rate_interval';
+const http = METRICS.httpRequestDuration;
+const course = `path="${COURSE_PATH}"`;
+const restServices = `service=~"${SERVICES.grpcClient}|${SERVICES.redisWriter}"`;
+const workloads = [SERVICES.grpcClient, SERVICES.grpcServer, SERVICES.redisWriter].join('|');
+const q = (refId: string, expr: string, legendFormat: string): PromQuery => ({ refId, expr, legendFormat });
+
+/** Per-route latency quantile from the services' request histogram. */
+const httpQuantile = (refId: string, qn: number): PromQuery =>
+  q(refId, `histogram_quantile(${qn}, sum by (route, le) (rate(${http}_bucket{${course}, ${restServices}}[${ri}])))`, `p${qn * 100} {{route}}`);
+
+/** k6 custom metrics (see grafana/README.md: assumed names and the `route` tag). */
+export const K6_METRICS = {
+  routeReqs: 'k6_route_reqs_total',
+  routeDurationStat: (stat: 'p50' | 'p95' | 'p99'): string => `k6_route_req_duration_${stat}`,
+  httpReqs: 'k6_http_reqs_total',
+  httpReqFailed: 'k6_http_req_failed_rate',
+  vus: 'k6_vus',
+} as const;
+
+/**
+ * Linkerd's outbound route metric: the proxy of a meshed client (the ingress controller) counts each
+ * request it sends to a backend of the HTTPRoute, labelled with the route's parent and the backend.
+ */
+export const LINKERD_ROUTE_BACKEND = 'outbound_http_route_backend_requests_total';
+/** The Service the HTTPRoute hangs from, and the namespace everything runs in. */
+export const SPLIT_PARENT = SERVICES.ingress;
+export const NAMESPACE = 'splitbench';
+
+/**
+ * The HTTPRoute weights as kube-state-metrics exports them (grafana/k8s/kube-state-metrics-httproute.yaml:
+ * metricNamePrefix + "_" + name): one series per backendRef, labels namespace, httproute, backend.
+ */
+export const HTTPROUTE_BACKEND_WEIGHT = 'kube_httproute_backend_weight';
+
+/**
+ * The share of requests each route is configured to get, as applied now: the local ingress's gauge, or
+ * in the cluster the weights of the HTTPRoute itself (each backend's weight over their sum), whichever
+ * is there. The cluster's backends are Services; label_replace names their routes (contract/routes.ts).
+ */
+export function configuredWeight(refId: string, httpRoute: string): PromQuery {
+  const weights = `${HTTPROUTE_BACKEND_WEIGHT}{namespace="${NAMESPACE}", httproute="${httpRoute}"}`;
+  const share = `${weights} / on (namespace, httproute) group_left sum by (namespace, httproute) (${weights})`;
+  const named = Object.entries(ROUTE_SERVICE).reduce((e, [route, service]) => `label_replace(${e}, "route", "${route}", "backend", "${service}")`, share);
+  return q(refId, `max by (route) (${METRICS.routeWeight}) or max by (route) (${named})`, 'configured {{route}}');
+}
+
+export const PROM_QUERIES = {
+  serviceRate: q('A', `sum by (route) (rate(${http}_count{${course}, ${restServices}}[${ri}]))`, '{{route}}'),
+  serviceLatency: [httpQuantile('A', 0.5), httpQuantile('B', 0.95), httpQuantile('C', 0.99)],
+  serviceErrorRate: q(
+    'A',
+    `sum by (route) (rate(${http}_count{${course}, ${restServices}, status=~"5.."}[${ri}])) / sum by (route) (rate(${http}_count{${course}, ${restServices}}[${ri}]))`,
+    '5xx {{route}}',
+  ),
+  k6Rate: q('A', `sum by (route) (rate(${K6_METRICS.routeReqs}[${ri}]))`, 'k6 {{route}}'),
+  k6Latency: [
+    q('A', `max by (route) (${K6_METRICS.routeDurationStat('p50')})`, 'k6 p50 {{route}}'),
+    q('B', `max by (route) (${K6_METRICS.routeDurationStat('p95')})`, 'k6 p95 {{route}}'),
+    q('C', `max by (route) (${K6_METRICS.routeDurationStat('p99')})`, 'k6 p99 {{route}}'),
+  ],
+  k6Failed: q('A', `max(${K6_METRICS.httpReqFailed})`, 'k6 http_req_failed'),
+  observedShare: [
+    q(
+      'A',
+      `sum by (route) (rate(${http}_count{${course}, ${restServices}}[${ri}])) / scalar(sum(rate(${http}_count{${course}, ${restServices}}[${ri}])))`,
+      'services {{route}}',
+    ),
+    q(
+      'B',
+      `sum by (backend_name) (rate(${LINKERD_ROUTE_BACKEND}{parent_name="${SPLIT_PARENT}", parent_namespace="${NAMESPACE}"}[${ri}])) / scalar(sum(rate(${LINKERD_ROUTE_BACKEND}{parent_name="${SPLIT_PARENT}", parent_namespace="${NAMESPACE}"}[${ri}])))`,
+      'linkerd {{backend_name}}',
+    ),
+    // The local ingress's own count of what it routed (no Linkerd there).
+    q(
+      'C',
+      `sum by (route) (rate(${METRICS.ingressRoutedTotal}[${ri}])) / scalar(sum(rate(${METRICS.ingressRoutedTotal}[${ri}])))`,
+      'ingress {{route}}',
+    ),
+  ],
+  replicas: [
+    q('A', `kube_deployment_status_replicas{namespace="${NAMESPACE}", deployment=~"${workloads}"}`, 'replicas {{deployment}}'),
+    q('B', `kube_horizontalpodautoscaler_status_current_replicas{namespace="${NAMESPACE}", horizontalpodautoscaler=~"${workloads}"}`, 'hpa current {{horizontalpodautoscaler}}'),
+    q('C', `kube_horizontalpodautoscaler_status_desired_replicas{namespace="${NAMESPACE}", horizontalpodautoscaler=~"${workloads}"}`, 'hpa desired {{horizontalpodautoscaler}}'),
+  ],
+  cpuVsRequest: [
+    q('A', `sum by (container) (rate(container_cpu_usage_seconds_total{namespace="${NAMESPACE}", container=~"${workloads}"}[${ri}]))`, 'used {{container}}'),
+    q('B', `sum by (container) (kube_pod_container_resource_requests{namespace="${NAMESPACE}", container=~"${workloads}", resource="cpu"})`, 'requested {{container}}'),
+  ],
+  processCpu: q('A', `sum by (service) (rate(process_cpu_seconds_total{service=~"${workloads}"}[${ri}]))`, '{{service}}'),
+  storeWriteLatency: [
+    q(
+      'A',
+      `histogram_quantile(0.5, sum by (store, le) (rate(${METRICS.storeOperationDuration}_bucket{operation=~"${WRITE_OPERATIONS.mongodb}|${WRITE_OPERATIONS.redis}", outcome="ok"}[${ri}])))`,
+      'p50 {{store}}',
+    ),
+    q(
+      'B',
+      `histogram_quantile(0.99, sum by (store, le) (rate(${METRICS.storeOperationDuration}_bucket{operation=~"${WRITE_OPERATIONS.mongodb}|${WRITE_OPERATIONS.redis}", outcome="ok"}[${ri}])))`,
+      'p99 {{store}}',
+    ),
+  ],
+  storeErrors: q('A', `sum by (store, operation) (rate(${METRICS.storeOperationDuration}_count{outcome="error"}[${ri}]))`, '{{store}} {{operation}}'),
+  grpcLatency: [
+    q('A', `histogram_quantile(0.99, sum by (method, le) (rate(${METRICS.grpcClientDuration}_bucket[${ri}])))`, 'client p99 {{method}}'),
+    q('B', `histogram_quantile(0.99, sum by (method, le) (rate(${METRICS.grpcServerDuration}_bucket[${ri}])))`, 'server p99 {{method}}'),
+  ],
+  records: q('A', `sum by (route, outcome) (rate(${METRICS.recordsTotal}[${ri}]))`, '{{route}} {{outcome}}'),
+  eventLoopLag: q('A', `max by (service) (nodejs_eventloop_lag_p99_seconds{service=~"${workloads}"})`, '{{service}}'),
+  scrapeUp: q('A', 'min by (job) (up)', '{{job}}'),
+} as const;
+
