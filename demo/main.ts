@@ -11,6 +11,7 @@ import { parseCommandLine, usageFailure } from '../cli/options.js';
 import { ROUTES } from '../contract/routes.js';
 import { SPLIT_ROUTE_FILE, readSplit, routeFractions } from '../linkerd/split.js';
 import { startStack, type RunningStack } from '../stack/stack.js';
+import { writeRunReport } from '../report/run-report.js';
 import { REPO_ROOT } from '../stack/tools.js';
 import { runChecks } from './checks.js';
 import { demoProgram, type DemoOptions } from './cli.js';
@@ -109,5 +110,7 @@ try {
 } finally {
   step('stopping the local stack');
   await stack?.stop();
+  // The run report (report/): k6's samples into timeseries.json, then index.html, for any run that got this far.
+  await writeRunReport(outDir, step);
 }
 process.exit(exitCode);
