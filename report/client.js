@@ -9,6 +9,16 @@
   'use strict';
   var data = JSON.parse(document.getElementById('report-data').textContent);
   var marks = data.marks || [];
+  // One time axis for the whole page: every time chart spans the union of their ranges.
+  var tMin = Infinity;
+  var tMax = -Infinity;
+  data.charts.forEach(function (spec) {
+    if (spec.xTime === false || spec.x.length === 0) return;
+    tMin = Math.min(tMin, spec.x[0]);
+    tMax = Math.max(tMax, spec.x[spec.x.length - 1]);
+  });
+  // Whole seconds at the least: the data is per second, and sub-second ticks only crowd the axis.
+  var TIME_INCRS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 43200, 86400];
 
   /** Shades each mark (epoch ms) behind the series, with its label at the top. */
   function marksPlugin() {
@@ -70,8 +80,8 @@
       width: width,
       height: 260,
       series: series,
-      scales: { x: { time: time }, y: y },
-      axes: [{}, { label: spec.yLabel }],
+      scales: { x: time && tMax > tMin ? { time: true, range: [tMin, tMax] } : { time: time }, y: y },
+      axes: [time ? { incrs: TIME_INCRS } : {}, { label: spec.yLabel }],
       bands: (spec.bands || []).map(function (b) {
         return { series: [b.upper + 1, b.lower + 1], fill: b.fill };
       }),

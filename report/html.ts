@@ -8,7 +8,8 @@ export type Cell = string | number | null | undefined | { html: string; cls?: st
 
 function cell(c: Cell, tag: 'td' | 'th'): string {
   if (c !== null && typeof c === 'object') return `<${tag}${c.cls ? ` class="${esc(c.cls)}"` : ''}>${c.html}</${tag}>`;
-  const num = typeof c === 'number';
+  // Numbers, also when formatted to a fixed number of digits, line up on the right.
+  const num = typeof c === 'number' || (typeof c === 'string' && /^[-+]?\d[\d.]*$/.test(c));
   return `<${tag}${num ? ' class="num"' : ''}>${c === null || c === undefined ? '-' : esc(c)}</${tag}>`;
 }
 

@@ -43,8 +43,8 @@ table.kv th { font-weight: 500; color: #4b5563; }
 .chart { margin: 8px 0 14px; min-height: 40px; }
 .chart.empty { color: #b91c1c; }
 .barcell { position: relative; min-width: 120px; }
-.bar { position: absolute; left: 0; top: 4px; bottom: 4px; background: #dbeafe; z-index: 0; }
-.barcell { z-index: 1; }
+.bar { position: absolute; left: 0; top: 4px; bottom: 4px; background: #dbeafe; }
+.barval { position: relative; }
 .problems { background: #fef2f2; border-color: #fecaca; }
 .note { color: #6b7280; }
 `;

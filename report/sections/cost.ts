@@ -47,7 +47,7 @@ export function parseCost(json: unknown, source: string): Cost {
 
 /** A number with a bar behind it, as wide as its share of the largest. */
 const bar = (v: number | null, max: number): { html: string; cls: string } => ({
-  html: v === null ? '-' : `<span class="bar" style="width:${max > 0 ? ((100 * v) / max).toFixed(1) : 0}%"></span>${esc(v.toFixed(2))}`,
+  html: v === null ? '-' : `<span class="bar" style="width:${max > 0 ? ((100 * v) / max).toFixed(1) : 0}%"></span><span class="barval">${esc(v.toFixed(2))}</span>`,
   cls: 'num barcell',
 });
 

@@ -9,8 +9,9 @@
  */
 import { chartBox } from '../html.js';
 import { routeColor, section, type ChartSpec } from '../section.js';
-import { reader } from './inputs.js';
 import { SERVICE_ROUTE } from '../../contract/routes.js';
+import { reader } from './inputs.js';
+import { loadSeries } from './series.js';
 
 export const REPLICAS_SCHEMA = 'splitbench.replicas/1';
 export type Replicas = Record<string, { at: number; replicas: number }[]>;
@@ -32,9 +33,14 @@ export function parseReplicas(json: unknown, source: string): Replicas {
   return out;
 }
 
-/** One axis (epoch s) for all services: every change time; each series carries its last value forward. */
-export function replicaChart(reps: Replicas): ChartSpec {
-  const x = [...new Set(Object.values(reps).flatMap((ps) => ps.map((p) => p.at / 1000)))].sort((a, b) => a - b);
+/**
+ * One axis (epoch s) for all services: every change time, and the run's last second when known (so the
+ * steps reach the end of the run); each series carries its last value forward.
+ */
+export function replicaChart(reps: Replicas, runEnd?: number): ChartSpec {
+  const times = Object.values(reps).flatMap((ps) => ps.map((p) => p.at / 1000));
+  if (runEnd !== undefined && times.every((x) => x < runEnd)) times.push(runEnd);
+  const x = [...new Set(times)].sort((a, b) => a - b);
   const series = Object.entries(reps).map(([service, points], i) => {
     let j = -1;
     const values = x.map((sec) => {
@@ -47,12 +53,15 @@ export function replicaChart(reps: Replicas): ChartSpec {
   return { id: 'chart-replicas', title: 'replicas per service', yLabel: 'replicas', x, series };
 }
 
-export default section<Replicas>({
+export default section<{ reps: Replicas; runEnd: number | undefined }>({
   id: 'replicas',
   title: 'Replicas over time',
-  load: (run) => run.json('replicas.json', parseReplicas),
-  render(reps) {
-    const chart = replicaChart(reps);
+  load(run) {
+    const reps = run.json('replicas.json', parseReplicas);
+    return reps && { reps, runEnd: loadSeries(run)?.t.at(-1) };
+  },
+  render({ reps, runEnd }) {
+    const chart = replicaChart(reps, runEnd);
     return { html: '<p>How many replicas each service ran, as the autoscaler set them.</p>' + chartBox(chart.id), charts: [chart] };
   },
 });
