@@ -162,3 +162,18 @@ t.test('the fixture page in headless Chromium: fault windows shaded, replica ste
   })()`)) as number;
   t.ok(shaded > 1000, `the fault window is shaded on the latency chart (${shaded} pixels)`);
 });
+
+t.test('npm run report: rebuilds index.html of a run folder; a wrong folder is a usage error', async (t) => {
+  const { spawnSync } = await import('node:child_process');
+  const { existsSync } = await import('node:fs');
+  const dir = fixtureRun(t, {});
+  const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'main.ts'), ...args], { encoding: 'utf8' });
+  const ok = cli([dir]);
+  t.equal(ok.status, 0, ok.stderr);
+  t.equal(ok.stdout.trim(), path.join(dir, 'index.html'), 'prints the page it wrote');
+  t.ok(existsSync(path.join(dir, 'index.html')));
+  t.match(ok.stderr, /report: .*index\.html \(5 sections, 6 charts\)/, "verdict, latency, throughput, split, files");
+  const bad = cli([path.join(dir, 'missing')]);
+  t.equal(bad.status, 2, 'a folder that is not there: exit 2');
+  t.match(bad.stderr, /is not a folder: pass a results\/<run-id>\/ folder/);
+});
