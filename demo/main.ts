@@ -15,6 +15,7 @@ import { readAutoscaledDeployments, type AutoscaledDeployment } from '../autosca
 import { LocalAutoscaler } from '../stack/autoscaling.js';
 import type { ServiceFolder } from '../stack/services.js';
 import { startStack, type RunningStack } from '../stack/stack.js';
+import { writeRunReport } from '../report/run-report.js';
 import { REPO_ROOT } from '../stack/tools.js';
 import { afterRun } from './after-run.js';
 import { DEFAULT_FAULT_PLAN, demoProgram, type DemoOptions } from './cli.js';
@@ -159,5 +160,7 @@ try {
 } finally {
   step('stopping the local stack');
   await stack?.stop();
+  // The run report (report/): k6's samples into timeseries.json, then index.html, for any run that got this far.
+  await writeRunReport(outDir, step);
 }
 process.exit(exitCode);

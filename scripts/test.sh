@@ -23,6 +23,7 @@ npx tap build >/dev/null
 
 log "tools"
 bash scripts/install-tools.sh || { echo "installing tools failed"; echo "0 passed, 1 failed"; exit 1; }
+bash scripts/install-browser.sh || { echo "installing chromium failed"; echo "0 passed, 1 failed"; exit 1; }
 
 check "typecheck (tsc)" npx tsc -p tsconfig.json
 check "typecheck k6 scripts (tsc, @types/k6)" npx tsc -p loadtest/tsconfig.json

@@ -1,0 +1,47 @@
+/** A comparison as text (the terminal) and as cells (the page): one place that says how each figure reads. */
+import { pValue as pText, table } from '../format/table.js';
+import type { Comparison, ComparisonRow } from './compare.js';
+
+const TEST_NAMES: Record<NonNullable<ComparisonRow['test']>, string> = { 'fisher-exact': "Fisher's exact", 'mann-whitney': 'Mann-Whitney U (per second)' };
+
+/** A figure's value as a person reads it. */
+export function value(row: ComparisonRow, v: number | null): string | null {
+  if (v === null) return null;
+  if (row.figure === 'error rate' || row.figure === 'share of requests') return `${(v * 100).toFixed(2)}%`;
+  if (row.figure === 'requests') return String(v);
+  return v.toFixed(1);
+}
+
+export function difference(row: ComparisonRow): string | null {
+  if (row.diff === null) return null;
+  const sign = row.diff > 0 ? '+' : '';
+  const abs = row.figure === 'error rate' || row.figure === 'share of requests' ? `${sign}${(row.diff * 100).toFixed(2)} pts` : `${sign}${row.figure === 'requests' ? row.diff : row.diff.toFixed(1)}`;
+  return row.rel === null ? abs : `${abs} (${sign}${(row.rel * 100).toFixed(0)}%)`;
+}
+
+export const testName = (row: ComparisonRow): string => (row.test ? TEST_NAMES[row.test] : '-');
+export const verdictOf = (row: ComparisonRow): string => (row.pValue === null ? '-' : row.significant ? 'yes' : 'no');
+
+export function formatComparison(c: Comparison): string {
+  return [
+    `A: ${c.a.name} (${c.a.verdict ?? 'no verdict'})`,
+    `B: ${c.b.name} (${c.b.verdict ?? 'no verdict'})`,
+    '',
+    table(
+      [
+        { header: 'route', cell: (r: ComparisonRow) => r.route },
+        { header: 'figure', cell: (r) => r.figure, align: 'left' },
+        { header: 'A', cell: (r) => value(r, r.a) },
+        { header: 'B', cell: (r) => value(r, r.b) },
+        { header: 'B - A', cell: (r) => difference(r) },
+        { header: 'test', cell: (r) => testName(r), align: 'left' },
+        { header: 'p', cell: (r) => (r.test ? pText(r.pValue) : null) },
+        { header: 'beyond noise', cell: (r) => verdictOf(r) },
+      ],
+      c.rows,
+    ),
+    '',
+    `beyond noise: p < ${c.testAlpha.toPrecision(2)} (${c.familyAlpha} over ${c.rows.filter((r) => r.pValue !== null).length} tests, Bonferroni)`,
+    `differences beyond noise: ${c.rows.filter((r) => r.significant).length}`,
+  ].join('\n');
+}

@@ -1,0 +1,179 @@
+// Every section of the run report on a literal run folder: summary.json built by the demo's own
+// buildSummary, timeseries.json by timeseries/'s own aggregation of literal samples, and the files
+// whose producers come later (faults.json, replicas.json, cost.json, capacity.json) in the shapes the
+// sections document. Then the page of it in headless Chromium (fault windows, replica steps).
+import t from 'tap';
+import type { Test } from 'tap';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { TIMESERIES_FILES } from '../contract/timeseries.js';
+import { buildSummary } from '../demo/summary.js';
+import { k6SummaryFixture } from '../reconcile/k6-summary-fixture.js';
+import { splitTest } from '../reconcile/split-test.js';
+import { SeriesBuilder } from '../timeseries/aggregate.js';
+import type { RouteSample } from '../timeseries/k6-csv.js';
+import { hasChromium, launch, openPage } from './browser.js';
+import { buildReport, writeReport } from './build.js';
+import { splitOverTime } from './sections/split.js';
+
+const T0 = 1795786469000;
+const RUN = 'demo-fixture';
+
+function samples(): RouteSample[] {
+  const out: RouteSample[] = [];
+  for (let s = 0; s < 20; s++) {
+    for (let i = 0; i < 10; i++) {
+      const route = i % 2 ? 'grpc' : 'redis'; // 5 grpc, 5 redis per second
+      const t = T0 + s * 1000 + i * 90;
+      const failed = route === 'redis' && s >= 5 && s < 8 && i < 6; // 3 errors a second during the fault
+      const base = { t, route, status: '' };
+      out.push({ ...base, metric: 'route_reqs', value: 1 }, { ...base, metric: 'route_req_duration', value: 5 + s + i }, { ...base, metric: 'route_errors', value: failed ? 1 : 0 });
+      out.push({ ...base, metric: 'route_attempts', value: 1, status: failed ? '503' : '201' });
+      if (!failed) out.push({ ...base, metric: 'route_acks', value: 1 });
+      if (failed) out.push({ ...base, metric: 'route_retries', value: 1 });
+    }
+  }
+  return out;
+}
+
+function fixtureRun(t: Test, extra: Record<string, unknown>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'splitbench-report-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const b = new SeriesBuilder();
+  for (const s of samples()) b.add(s);
+  const ts = b.build({ file: 'literal', rows: 0, routeRows: 0, skipped: 0 });
+  writeFileSync(path.join(dir, TIMESERIES_FILES.series), JSON.stringify(ts));
+  const k6 = k6SummaryFixture(RUN, { grpc: { requests: ts.totals.grpc!.requests, acknowledged: ts.totals.grpc!.acks }, redis: { requests: ts.totals.redis!.requests, acknowledged: ts.totals.redis!.acks } });
+  const summary = buildSummary({
+    runId: RUN,
+    settings: { rate: 10, weights: { grpc: 0.5, redis: 0.5 } },
+    k6: { exitCode: 0, summary: k6 },
+    reconcile: undefined,
+    crashed: [],
+    checkErrors: [{ what: 'reconciliation', message: 'a <b>store</b> was down' }],
+    interrupted: false,
+    environment: { gitSha: 'abc', gitDirty: false, node: 'v20', k6: 'v2.2.0', redis: '7', mongo: 'ferretdb', os: 'linux', cpus: 2, cpuModel: 'x', memoryGiB: 24 },
+    files: {},
+  });
+  summary.split = { ...splitTest({ grpc: ts.totals.grpc!.requests, redis: ts.totals.redis!.requests }, { grpc: 1, redis: 1 }), source: 'k6' };
+  writeFileSync(path.join(dir, 'summary.json'), JSON.stringify(summary));
+  for (const [file, json] of Object.entries(extra)) writeFileSync(path.join(dir, file), typeof json === 'string' ? json : JSON.stringify(json));
+  return dir;
+}
+
+const FAULTS = {
+  schema: 'splitbench.faults/1',
+  faults: [{ target: 'redis<script>', action: 'kill', startedAt: new Date(T0 + 5000).toISOString(), endedAt: T0 + 8000, recoveredAt: { redis: T0 + 9200, grpc: null } }],
+};
+const REPLICAS = { schema: 'splitbench.replicas/1', services: { 'grpc-client': [{ at: T0, replicas: 1 }, { at: T0 + 9000, replicas: 2 }], 'redis-writer': [{ at: new Date(T0).toISOString(), replicas: 1 }] } };
+const COST = {
+  schema: 'splitbench.cost/1',
+  processes: [
+    { name: 'grpc-client', route: 'grpc', cpuMs: 400, acknowledged: 100, cpuMsPerAck: 4, peakRssBytes: 80 * 2 ** 20 },
+    { name: 'ingress', route: null, cpuMs: 300, acknowledged: 194, cpuMsPerAck: 1.55, peakRssBytes: null },
+  ],
+  routes: { grpc: { cpuMs: 700, acknowledged: 100, cpuMsPerAck: 7 } },
+};
+// As capacity/report.ts's capacityReport writes it (algo branch), trimmed to one trial per target.
+const trial = { index: 0, rateRps: 300, purpose: 'confirm', result: { offeredRps: 300, achievedRps: 298, requests: 2980, p50Ms: 4, p95Ms: 30, p99Ms: 80, errorRate: 0, droppedIterations: 0 }, verdict: { pass: true, violations: [] } };
+const CAPACITY = {
+  schema: 'splitbench.capacity/1',
+  startedAt: new Date(T0).toISOString(),
+  slo: { p99BelowMs: 100, maxErrorRate: 0.001, maxDroppedIterations: 0 },
+  search: { startRps: 100, minRps: 10, maxRps: 300, growthFactor: 2, precision: 0.05, maxTrials: 20, trialDurationS: 20 },
+  targets: [
+    { name: 'grpc', result: { outcome: { kind: 'reachedMaxRate', maxRps: 300 }, capacityRps: 300, confirmed: true, atCapacity: trial.result, bracket: { passRps: 300, failRps: null }, contradictions: [], trials: [trial, trial] } },
+    { name: 'redis', result: { outcome: { kind: 'neverMetSlo', minRps: 10, violations: [] }, capacityRps: null, confirmed: false, atCapacity: null, bracket: { passRps: null, failRps: 10 }, contradictions: [], trials: [] } },
+  ],
+};
+
+t.test('every section, in order, from its own file', async (t) => {
+  const dir = fixtureRun(t, { 'faults.json': FAULTS, 'replicas.json': REPLICAS, 'cost.json': COST, 'capacity.json': CAPACITY });
+  const r = buildReport(dir);
+  t.same(r.sections, ['verdict', 'latency', 'throughput', 'split', 'faults', 'replicas', 'cost', 'capacity', 'files'], 'reconciliation left out: no reconcile.json');
+  t.same(r.problems, []);
+  t.same(r.charts.map((c) => c.id), ['chart-latency-p99', 'chart-latency-p95', 'chart-latency-p50', 'chart-throughput', 'chart-errors', 'chart-split', 'chart-replicas']);
+  const html = r.html;
+  t.notMatch(html, /<script[^>]+src=|<link[^>]+href=|<img|@import|url\(http/, 'nothing loaded from outside the file');
+  t.match(html, /redis&lt;script&gt;/, 'text from the files is escaped');
+  t.notMatch(html, /a <b>store<\/b>/, 'reasons are escaped');
+  t.match(html, /<td class="num">1\.2<\/td>/, 'redis recovered 1.2 s after the fault ended');
+  t.match(html, /class="bad">not recovered</, 'grpc: not recovered');
+  t.match(html, /<td>9 \/ 9<\/td>/, 'redis errors / retries in the fault window: 3 seconds x 3');
+  t.match(html, />≥ 300</, 'capacity reached the max rate: a lower bound');
+  t.match(html, /none met the SLO/);
+  t.match(html, /4\.00<\/span><\/td>/, 'CPU ms per ack of grpc-client');
+  const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)![1]!) as { marks: { start: number; end: number; label: string }[] };
+  t.same(data.marks, [{ start: T0 + 5000, end: T0 + 8000, label: 'kill redis<script>' }], 'the fault window, marked for every time chart');
+  const replicas = r.charts.find((c) => c.id === 'chart-replicas')!;
+  t.same(replicas.x, [T0 / 1000, T0 / 1000 + 9, T0 / 1000 + 19], 'change times and the run\'s last second');
+  t.same(replicas.series.map((s) => s.values), [[1, 2, 2], [1, 1, 1]], 'replicas carried forward to each of them');
+});
+
+t.test("the split over time ends at the verdict's own test", async (t) => {
+  const dir = fixtureRun(t, {});
+  const r = buildReport(dir);
+  const split = r.charts.find((c) => c.id === 'chart-split')!;
+  t.ok(split, 'split chart');
+  const { SECTIONS } = await import('./sections/index.js');
+  const { RunFolder } = await import('./run-folder.js');
+  const data = SECTIONS.find((s) => s.id === 'split')!.load(new RunFolder(dir)) as Parameters<typeof splitOverTime>[0];
+  const over = splitOverTime(data);
+  const final = splitTest({ grpc: 100, redis: 100 }, { grpc: 1, redis: 1 });
+  t.equal(over.grpc.share.at(-1), final.observed.grpc.share);
+  t.equal(over.grpc.lo.at(-1), final.observed.grpc.interval![0]);
+  t.equal(over.redis.hi.at(-1), final.observed.redis.interval![1]);
+  t.ok(over.grpc.hi[0]! - over.grpc.lo[0]! > over.grpc.hi.at(-1)! - over.grpc.lo.at(-1)!, 'the band narrows as requests add up');
+});
+
+t.test('a file that is there but bad: listed at the top, its section left out, the rest of the page built', async (t) => {
+  const dir = fixtureRun(t, { 'faults.json': { schema: 'splitbench.faults/1', faults: [{ target: 'x', action: 'kill', startedAt: 'yesterday' }] }, 'cost.json': '{not json', 'replicas.json': { schema: 'splitbench.replicas/9' } });
+  const r = buildReport(dir);
+  t.same(r.problems.map((p) => p.file).sort(), ['cost.json', 'faults.json', 'replicas.json']);
+  t.match(r.problems.find((p) => p.file === 'faults.json')!.message, /faults\[0\]\.startedAt must be a time/);
+  t.notOk(r.sections.includes('faults'));
+  t.ok(r.sections.includes('latency'), 'the other sections are still there');
+  t.match(r.html, /Unreadable inputs/);
+});
+
+t.test('a run folder with nothing in it: a page, not a crash', async (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'splitbench-report-empty-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  t.same(buildReport(dir).sections, ['files']);
+});
+
+t.test('the fixture page in headless Chromium: fault windows shaded, replica steps drawn', { skip: hasChromium() ? false : 'no /usr/bin/chromium: run bash scripts/install-browser.sh' }, async (t) => {
+  const dir = fixtureRun(t, { 'faults.json': FAULTS, 'replicas.json': REPLICAS, 'cost.json': COST, 'capacity.json': CAPACITY });
+  const { file } = writeReport(dir);
+  const browser = await launch();
+  t.teardown(() => browser.close());
+  const seen = await openPage(browser, file);
+  t.same(seen.consoleErrors, []);
+  t.same(seen.requests, [`file://${file}`]);
+  for (const c of seen.charts) t.ok(c.points > 0 && c.seriesPixels > 20, `${c.id}: ${c.points} points, ${c.seriesPixels} pixels`);
+  // The shading is a translucent red behind the series: count reddish pixels on the p99 chart.
+  const shaded = (await seen.page.evaluate(`(() => {
+    const c = document.querySelector('#chart-latency-p99 canvas');
+    const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < px.length; i += 4) if (px[i + 3] > 0 && px[i] > px[i + 1] + 15 && px[i] > px[i + 2] + 15) n++;
+    return n;
+  })()`)) as number;
+  t.ok(shaded > 1000, `the fault window is shaded on the latency chart (${shaded} pixels)`);
+});
+
+t.test('npm run report: rebuilds index.html of a run folder; a wrong folder is a usage error', async (t) => {
+  const { spawnSync } = await import('node:child_process');
+  const { existsSync } = await import('node:fs');
+  const dir = fixtureRun(t, {});
+  const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'main.ts'), ...args], { encoding: 'utf8' });
+  const ok = cli([dir]);
+  t.equal(ok.status, 0, ok.stderr);
+  t.equal(ok.stdout.trim(), path.join(dir, 'index.html'), 'prints the page it wrote');
+  t.ok(existsSync(path.join(dir, 'index.html')));
+  t.match(ok.stderr, /report: .*index\.html \(5 sections, 6 charts\)/, "verdict, latency, throughput, split, files");
+  const bad = cli([path.join(dir, 'missing')]);
+  t.equal(bad.status, 2, 'a folder that is not there: exit 2');
+  t.match(bad.stderr, /is not a folder: pass a results\/<run-id>\/ folder/);
+});

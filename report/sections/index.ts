@@ -1,0 +1,14 @@
+/** The report's sections, in page order. A new kind of run data: a new file here and one line below. */
+import type { AnySection } from '../section.js';
+import capacity from './capacity.js';
+import cost from './cost.js';
+import faults from './faults.js';
+import files from './files.js';
+import latency from './latency.js';
+import reconciliation from './reconciliation.js';
+import replicas from './replicas.js';
+import split from './split.js';
+import throughput from './throughput.js';
+import verdict from './verdict.js';
+
+export const SECTIONS: readonly AnySection[] = [verdict, latency, throughput, split, reconciliation, faults, replicas, cost, capacity, files];
