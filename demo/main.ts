@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { durationSeconds, parseCommandLine, usageFailure } from '../cli/options.js';
 import { ROUTES } from '../contract/routes.js';
+import { FAULTS_SCHEMA } from '../faults/analysis.js';
 import { checkAgainstRun, readPlan, type Fault } from '../faults/plan.js';
 import { SPLIT_ROUTE_FILE, readSplit, routeFractions } from '../linkerd/split.js';
 import { readAutoscaledDeployments, type AutoscaledDeployment } from '../autoscale/manifests.js';
@@ -125,6 +126,9 @@ try {
   const routedNow = await routedByIngress(stack.endpoints.ingress);
   const after = await afterRun({ runId, outDir, endpoints: stack.endpoints, weights, run, routes, thresholds, soak: opts.scenario === 'soak', say: step });
   if (after.checks.report) writeFileSync(path.join(outDir, 'reconcile.json'), JSON.stringify(after.checks.report, null, 2) + '\n');
+  // The report's inputs, one file per section (report/sections/).
+  if (after.faults) writeFileSync(path.join(outDir, 'faults.json'), JSON.stringify({ schema: FAULTS_SCHEMA, boundMs: after.faults.boundMs, faults: after.faults.faults, windows: after.faults.windows }, null, 2) + '\n');
+  if (after.cost) writeFileSync(path.join(outDir, 'cost.json'), JSON.stringify(after.cost, null, 2) + '\n');
   const summary = buildSummary({
     runId,
     settings: { scenario: opts.scenario, warmupRequests: opts.warmup, rate: opts.rate, duration, retries: opts.retries, p95Ms: opts.p95, p99Ms: opts.p99, maxErrorRate: opts.maxErrorRate, pool: opts.pool, seed: opts.seed, routeFile: path.relative(REPO_ROOT, routeFile), weights, faultPlan: plan ?? null, replicas, autoscale: opts.autoscale ?? false, hpaTarget: opts.hpaTarget ?? null },

@@ -14,6 +14,9 @@ import type { Recovery } from './recovery.js';
  */
 export const RECOVERY_BOUND_MS = 15_000;
 
+/** results/<run-id>/faults.json: a FaultAnalysis without its findings (those are in summary.json). */
+export const FAULTS_SCHEMA = 'splitbench.faults/1';
+
 export interface FaultOutcome extends FaultRecord {
   disruptionEnd: number;
   recoveredAt: Record<string, number | null>;

@@ -3,6 +3,9 @@
 // whose producers come later (faults.json, replicas.json, cost.json, capacity.json) in the shapes the
 // sections document. Then the page of it in headless Chromium (fault windows, replica steps).
 import t from 'tap';
+import { costReport, type CostReport } from '../cost/cost.js';
+import { FAULTS_SCHEMA, type FaultOutcome } from '../faults/analysis.js';
+import { REPLICAS_SCHEMA, type ReplicaTimeline } from '../stack/autoscaling.js';
 import type { Test } from 'tap';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -62,19 +65,29 @@ function fixtureRun(t: Test, extra: Record<string, unknown>): string {
   return dir;
 }
 
-const FAULTS = {
-  schema: 'splitbench.faults/1',
-  faults: [{ target: 'redis<script>', action: 'kill', startedAt: new Date(T0 + 5000).toISOString(), endedAt: T0 + 8000, recoveredAt: { redis: T0 + 9200, grpc: null } }],
+// As the producers write them, typed by their own definitions: faults/analysis.ts (the demo writes its
+// analysis without findings), stack/autoscaling.ts and cost/cost.ts.
+const fault: FaultOutcome = {
+  index: 0, at: 5, target: 'redis', action: 'kill', duration: 0, process: 'redis<script>', startedAt: T0 + 5000, endedAt: T0 + 8000, pidBefore: 1, pidAfter: 2,
+  disruptionEnd: T0 + 5000, recoveredAt: { redis: T0 + 9200, grpc: null }, recoveryMs: { redis: 4200, grpc: null }, recovered: false,
 };
-const REPLICAS = { schema: 'splitbench.replicas/1', services: { 'grpc-client': [{ at: T0, replicas: 1 }, { at: T0 + 9000, replicas: 2 }], 'redis-writer': [{ at: new Date(T0).toISOString(), replicas: 1 }] } };
-const COST = {
-  schema: 'splitbench.cost/1',
-  processes: [
-    { name: 'grpc-client', route: 'grpc', cpuMs: 400, acknowledged: 100, cpuMsPerAck: 4, peakRssBytes: 80 * 2 ** 20 },
-    { name: 'ingress', route: null, cpuMs: 300, acknowledged: 194, cpuMsPerAck: 1.55, peakRssBytes: null },
+const FAULTS = { schema: FAULTS_SCHEMA, boundMs: 15_000, faults: [fault], windows: [{ start: T0 + 5000, end: T0 + 9500 }] };
+const REPLICAS: ReplicaTimeline = {
+  schema: REPLICAS_SCHEMA,
+  syncPeriodMs: 15_000,
+  series: [{ t: T0, replicas: { 'grpc-client': 1, 'redis-writer': 1 } }, { t: T0 + 9000, replicas: { 'grpc-client': 2, 'redis-writer': 1 } }],
+  changes: [{ t: T0 + 9000, deployment: 'grpc-client', from: 1, to: 2, utilizationPercent: 80, reason: 'ReadyForNewScale, DesiredWithinRange' }],
+  specs: [],
+};
+const COST: CostReport = costReport(
+  [
+    { process: 'grpc-client-1', cpuMs: 400, peakRssBytes: 80 * 2 ** 20, samples: 3 },
+    { process: 'ingress', cpuMs: 300, peakRssBytes: 60 * 2 ** 20, samples: 3 },
   ],
-  routes: { grpc: { cpuMs: 700, acknowledged: 100, cpuMsPerAck: 7 } },
-};
+  { from: T0, to: T0 + 10_000 },
+  { grpc: 100, redis: 94 },
+  { grpc: 100, redis: 94 },
+);
 // As capacity/report.ts's capacityReport writes it (algo branch), trimmed to one trial per target.
 const trial = { index: 0, rateRps: 300, purpose: 'confirm', result: { offeredRps: 300, achievedRps: 298, requests: 2980, p50Ms: 4, p95Ms: 30, p99Ms: 80, errorRate: 0, droppedIterations: 0 }, verdict: { pass: true, violations: [] } };
 const CAPACITY = {
@@ -98,14 +111,14 @@ t.test('every section, in order, from its own file', async (t) => {
   t.notMatch(html, /<script[^>]+src=|<link[^>]+href=|<img|@import|url\(http/, 'nothing loaded from outside the file');
   t.match(html, /redis&lt;script&gt;/, 'text from the files is escaped');
   t.notMatch(html, /a <b>store<\/b>/, 'reasons are escaped');
-  t.match(html, /<td class="num">1\.2<\/td>/, 'redis recovered 1.2 s after the fault ended');
+  t.match(html, /<td class="num">4\.2<\/td>/, 'redis recovered 4.2 s after the disruption ended');
   t.match(html, /class="bad">not recovered</, 'grpc: not recovered');
   t.match(html, /<td>9 \/ 9<\/td>/, 'redis errors / retries in the fault window: 3 seconds x 3');
   t.match(html, />≥ 300</, 'capacity reached the max rate: a lower bound');
   t.match(html, /none met the SLO/);
   t.match(html, /4\.00<\/span><\/td>/, 'CPU ms per ack of grpc-client');
   const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)![1]!) as { marks: { start: number; end: number; label: string }[] };
-  t.same(data.marks, [{ start: T0 + 5000, end: T0 + 8000, label: 'kill redis<script>' }], 'the fault window, marked for every time chart');
+  t.same(data.marks, [{ start: T0 + 5000, end: T0 + 9500, label: 'kill redis<script>' }], 'the fault window (until its backlog drained), marked for every time chart');
   const replicas = r.charts.find((c) => c.id === 'chart-replicas')!;
   t.same(replicas.x, [T0 / 1000, T0 / 1000 + 9, T0 / 1000 + 19], 'change times and the run\'s last second');
   t.same(replicas.series.map((s) => s.values), [[1, 2, 2], [1, 1, 1]], 'replicas carried forward to each of them');
@@ -128,7 +141,7 @@ t.test("the split over time ends at the verdict's own test", async (t) => {
 });
 
 t.test('a file that is there but bad: listed at the top, its section left out, the rest of the page built', async (t) => {
-  const dir = fixtureRun(t, { 'faults.json': { schema: 'splitbench.faults/1', faults: [{ target: 'x', action: 'kill', startedAt: 'yesterday' }] }, 'cost.json': '{not json', 'replicas.json': { schema: 'splitbench.replicas/9' } });
+  const dir = fixtureRun(t, { 'faults.json': { schema: 'splitbench.faults/1', faults: [{ ...fault, startedAt: 'yesterday' }] }, 'cost.json': '{not json', 'replicas.json': { schema: 'splitbench.replicas/9' } });
   const r = buildReport(dir);
   t.same(r.problems.map((p) => p.file).sort(), ['cost.json', 'faults.json', 'replicas.json']);
   t.match(r.problems.find((p) => p.file === 'faults.json')!.message, /faults\[0\]\.startedAt must be a time/);

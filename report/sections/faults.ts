@@ -1,46 +1,49 @@
 /**
- * The fault timeline (faults.json): a table of what was broken when and how long each route took to
- * recover, and each fault's window, shaded on every time chart. Input shape (schema splitbench.faults/1):
- *
- *   { "schema": "splitbench.faults/1",
- *     "faults": [ { "target": "redis", "action": "kill",
- *                   "startedAt": "2026-11-27T13:00:05.000Z",      // ISO 8601 or epoch ms
- *                   "endedAt": "2026-11-27T13:00:15.000Z",        // null: still broken at the end
- *                   "recoveredAt": { "grpc": null, "redis": "2026-11-27T13:00:16.200Z" } } ] }
- *
- * recoveredAt, per route: when the route acknowledged writes again after the fault; null: not within
- * the run; a route absent: not affected / not measured.
+ * The fault timeline: faults.json, the demo's fault analysis (faults/analysis.ts, schema
+ * splitbench.faults/1): what was broken when, when each route acknowledged a fresh request again, and
+ * each fault's window (until its backlog drained), shaded on every time chart.
  */
 import type { TimeSeries } from '../../contract/timeseries.js';
+import { FAULTS_SCHEMA } from '../../faults/analysis.js';
 import { clock, esc, fixed, table, type Cell } from '../html.js';
 import { section, type TimeMark } from '../section.js';
 import { reader } from './inputs.js';
 import { loadSeries, routesOf } from './series.js';
 
-export const FAULTS_SCHEMA = 'splitbench.faults/1';
-
 export interface Fault {
   target: string;
+  process: string;
   action: string;
   startedAt: number;
   endedAt: number | null;
+  /** When the planned disruption ended: recovery counts from here. */
+  disruptionEnd: number;
   recoveredAt: Record<string, number | null>;
+  recovered: boolean;
+  /** The fault's window: until every request in flight before the recovery had its answer. */
+  window: { start: number; end: number } | undefined;
 }
 
 export function parseFaults(json: unknown, source: string): Fault[] {
   const r = reader(source);
   const o = r.obj(json, 'the document');
   r.schema(o, FAULTS_SCHEMA);
+  const windows = o.windows === undefined ? [] : r.arr(o.windows, 'windows');
   return r.arr(o.faults, 'faults').map((raw, i) => {
     const at = `faults[${i}]`;
     const f = r.obj(raw, at);
-    const rec = f.recoveredAt === undefined ? {} : r.obj(f.recoveredAt, `${at}.recoveredAt`);
+    const rec = r.obj(f.recoveredAt, `${at}.recoveredAt`);
+    const w = windows[i] === undefined ? undefined : r.obj(windows[i], `windows[${i}]`);
     return {
       target: r.str(f.target, `${at}.target`),
+      process: r.str(f.process, `${at}.process`),
       action: r.str(f.action, `${at}.action`),
       startedAt: r.time(f.startedAt, `${at}.startedAt`),
-      endedAt: f.endedAt === null || f.endedAt === undefined ? null : r.time(f.endedAt, `${at}.endedAt`),
+      endedAt: f.endedAt === null ? null : r.time(f.endedAt, `${at}.endedAt`),
+      disruptionEnd: r.time(f.disruptionEnd, `${at}.disruptionEnd`),
       recoveredAt: Object.fromEntries(Object.entries(rec).map(([route, v]) => [route, v === null ? null : r.time(v, `${at}.recoveredAt.${route}`)])),
+      recovered: f.recovered === true,
+      window: w && { start: r.time(w.start, `windows[${i}].start`), end: r.time(w.end, `windows[${i}].end`) },
     };
   });
 }
@@ -65,13 +68,13 @@ export default section<{ faults: Fault[]; ts: TimeSeries | undefined }>({
     return faults ? { faults, ts: loadSeries(run) } : undefined;
   },
   marks: ({ faults, ts }) =>
-    faults.map((f): TimeMark => ({ start: f.startedAt, end: f.endedAt ?? (ts?.t.length ? (ts.t[ts.t.length - 1]! + 1) * 1000 : f.startedAt), label: `${f.action} ${f.target}` })),
+    faults.map((f): TimeMark => ({ start: f.startedAt, end: f.window?.end ?? f.endedAt ?? (ts?.t.length ? (ts.t[ts.t.length - 1]! + 1) * 1000 : f.startedAt), label: `${f.action} ${f.process}` })),
   render({ faults, ts }) {
     const routes = [...new Set([...faults.flatMap((f) => Object.keys(f.recoveredAt)), ...(ts ? routesOf(ts) : [])])];
     const rows = faults.map((f): Cell[] => {
-      const end = f.endedAt ?? Infinity;
+      const end = f.window?.end ?? f.endedAt ?? Infinity;
       return [
-        f.target,
+        f.process,
         f.action,
         clock(f.startedAt),
         clock(f.endedAt) ?? 'not ended',
@@ -80,7 +83,7 @@ export default section<{ faults: Fault[]; ts: TimeSeries | undefined }>({
           const at = f.recoveredAt[r];
           if (at === undefined) return null;
           if (at === null) return { html: 'not recovered', cls: 'bad' };
-          return fixed((at - (f.endedAt ?? f.startedAt)) / 1000);
+          return fixed((at - f.disruptionEnd) / 1000);
         }),
         ...routes.map((r): Cell => {
           if (!ts) return null;
@@ -89,10 +92,11 @@ export default section<{ faults: Fault[]; ts: TimeSeries | undefined }>({
         }),
       ];
     });
-    const headers = ['target', 'action', 'started', 'ended', 'lasted s', ...routes.map((r) => `${r} recovery s`), ...routes.map((r) => `${r} errors / retries`)];
+    const headers = ['process', 'action', 'started', 'back', 'down s', ...routes.map((r) => `${r} recovery s`), ...routes.map((r) => `${r} errors / retries`)];
     return {
       html:
-        '<p>Shaded on every time chart. Recovery: seconds from the end of the fault until the route acknowledged writes again. ' +
+        "<p>Shaded on every time chart, until the fault's backlog had drained. Recovery: seconds from the end of the " +
+        'disruption (the SIGCONT of a hang, the end of a stop, the signal of a kill) until the route acknowledged a request begun after it. ' +
         'Errors and retries: in the seconds the fault window touches.</p>' +
         table(headers, rows) +
         `<p class="note">${esc(faults.length)} fault(s).</p>`,

@@ -1,19 +1,14 @@
 /**
- * Replica counts over time per service (replicas.json), as steps on the run's time axis. Input shape
- * (schema splitbench.replicas/1): per service, every observation or change, in any order:
- *
- *   { "schema": "splitbench.replicas/1",
- *     "services": { "grpc-client": [ { "at": "2026-11-27T13:00:00Z", "replicas": 1 },
- *                                    { "at": 1795786480000, "replicas": 2 } ],
- *                   "redis-writer": [ ... ] } }
+ * Replica counts over time per service, as steps on the run's time axis: replicas.json, the local
+ * autoscaler's timeline (stack/autoscaling.ts, schema splitbench.replicas/1).
  */
+import { SERVICE_ROUTE } from '../../contract/routes.js';
+import { REPLICAS_SCHEMA } from '../../stack/autoscaling.js';
 import { chartBox } from '../html.js';
 import { routeColor, section, type ChartSpec } from '../section.js';
-import { SERVICE_ROUTE } from '../../contract/routes.js';
 import { reader } from './inputs.js';
 import { loadSeries } from './series.js';
 
-export const REPLICAS_SCHEMA = 'splitbench.replicas/1';
 export type Replicas = Record<string, { at: number; replicas: number }[]>;
 
 export function parseReplicas(json: unknown, source: string): Replicas {
@@ -21,15 +16,14 @@ export function parseReplicas(json: unknown, source: string): Replicas {
   const o = r.obj(json, 'the document');
   r.schema(o, REPLICAS_SCHEMA);
   const out: Replicas = {};
-  for (const [service, raw] of Object.entries(r.obj(o.services, 'services'))) {
-    out[service] = r
-      .arr(raw, `services.${service}`)
-      .map((p, i) => {
-        const e = r.obj(p, `services.${service}[${i}]`);
-        return { at: r.time(e.at, `services.${service}[${i}].at`), replicas: r.num(e.replicas, `services.${service}[${i}].replicas`) };
-      })
-      .sort((a, b) => a.at - b.at);
-  }
+  r.arr(o.series, 'series').forEach((raw, i) => {
+    const e = r.obj(raw, `series[${i}]`);
+    const at = r.time(e.t, `series[${i}].t`);
+    for (const [service, n] of Object.entries(r.obj(e.replicas, `series[${i}].replicas`))) {
+      (out[service] ??= []).push({ at, replicas: r.num(n, `series[${i}].replicas.${service}`) });
+    }
+  });
+  for (const points of Object.values(out)) points.sort((a, b) => a.at - b.at);
   return out;
 }
 
