@@ -27,6 +27,8 @@ export interface DemoOptions {
   autoscale?: boolean;
   /** With --autoscale: a CPU target (percent) instead of the HPAs' own. */
   hpaTarget?: number;
+  /** Instead of one run: the capacity search (npm run capacity) into this run's folder. */
+  findCapacity?: boolean;
   /** Default linkerd/route/httproute.yaml. */
   routeFile?: string;
   port: number;
@@ -55,6 +57,7 @@ export function demoProgram(): Command {
     })
     .option('--autoscale', "scale each service 1..3 replicas by its HorizontalPodAutoscaler in k8s/ (CPU target, behavior), every 15 s")
     .option('--hpa-target <percent>', 'with --autoscale: this CPU target instead of the HPAs\' own (to see scaling at a small load)', parse.positiveInt)
+    .option('--find-capacity', 'instead of one run at --rate: find each route\'s and the split\'s capacity (npm run capacity -- --help)')
     .option('--warmup <n>', 'requests sent before the measured run, under their own run id', parse.nonNegativeInt, 300)
     .option('--pool <n>', 'records in the data pool', parse.positiveInt, 20000)
     .option('--seed <n>', 'generator seed', parse.nonNegativeInt, 42)

@@ -3,7 +3,7 @@
  * on a fault plan, if asked), wait for the stores to agree, reconcile what was acknowledged with what
  * they hold, test the split k6 saw, write results/<run-id>/ and stop everything. Exit 0 only on PASS.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,6 +21,7 @@ import { REPO_ROOT } from '../stack/tools.js';
 import { afterRun } from './after-run.js';
 import { DEFAULT_FAULT_PLAN, demoProgram, type DemoOptions } from './cli.js';
 import { collectEnvironment } from './environment.js';
+import { machineLoad } from './machine.js';
 import { measuredRun } from './measured-run.js';
 import { formatSummary } from './summary-text.js';
 import { buildSummary } from './summary.js';
@@ -54,6 +55,17 @@ const runId = `demo-${stamp}-${randomBytes(2).toString('hex')}`;
 const outDir = path.resolve(opts.out, runId);
 mkdirSync(outDir, { recursive: true });
 const step = (msg: string): void => console.error(`demo: ${msg}`);
+
+if (opts.findCapacity) {
+  // The capacity search is its own command; the demo runs it into this run's folder and reports it.
+  step(`finding capacity (npm run capacity), results in ${path.relative(process.cwd(), outDir)}`);
+  const code = await new Promise<number>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'capacity', 'main.ts'), '--out', outDir, '--replicas', String(opts.replicas ?? 1)], { stdio: 'inherit' });
+    child.once('close', (c) => resolve(c ?? 1));
+  });
+  await writeRunReport(outDir, step);
+  process.exit(code);
+}
 
 if (plan) {
   step(`fault plan (${plan.length} faults, times from the start of the load):`);
@@ -145,6 +157,7 @@ try {
     ...(after.faults ? { faults: after.faults } : {}),
     ...(after.cost ? { cost: after.cost } : {}),
     ...(after.growth ? { memory: after.growth } : {}),
+    ...(run.cpu ? { machine: machineLoad(run.cpu.before, run.cpu.after, run.k6.summary?.droppedIterations ?? 0) } : {}),
     files: {
       summary: path.join(outDir, 'summary.json'),
       report: existsSync(run.k6.reportFile) ? run.k6.reportFile : '(k6 wrote no report.html)',
@@ -157,7 +170,8 @@ try {
   writeFileSync(path.join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   console.log('\n' + formatSummary(summary));
   if (after.checks.gradesText) console.log('\n' + after.checks.gradesText);
-  exitCode = summary.verdict === 'PASS' ? 0 : 1;
+  // 0 PASS, 1 FAIL, 3 INCONCLUSIVE (the machine, not the system, ran out: rerun).
+  exitCode = { PASS: 0, FAIL: 1, INCONCLUSIVE: 3 }[summary.verdict];
 } catch (err) {
   console.error(`demo: failed: ${(err as Error).message}`);
   exitCode = 1;

@@ -10,11 +10,14 @@ import type { LocalAutoscaler, ReplicaTimeline } from '../stack/autoscaling.js';
 import type { RunningStack } from '../stack/stack.js';
 import type { Supervisor } from '../stack/supervisor.js';
 import { runK6, type K6RunOptions, type K6RunResult } from './k6-run.js';
+import { readCpuTimes, type CpuTimes } from './machine.js';
 
 export interface MeasuredRun {
   k6: K6RunResult;
   faults: FaultRecord[];
   resources: ResourceSample[];
+  /** The machine's CPU times at the load's start and at k6's end. */
+  cpu: { before: CpuTimes; after: CpuTimes } | undefined;
   /** Replica counts and scaling decisions over the run (with an autoscaler). */
   replicas: ReplicaTimeline | undefined;
   /** ms since the epoch: the load began (first request routed) and k6 ended. */
@@ -57,6 +60,7 @@ export async function measuredRun(stack: RunningStack, k6Options: K6RunOptions, 
   let injected: Promise<FaultRecord[]> = Promise.resolve([]);
   const t0 = await startedAt;
   // A sample at the load's start, so the cost of the run is measured from there.
+  const cpuBefore = readCpuTimes();
   if (t0 !== null) await sampler.sample();
   if (plan !== undefined && t0 !== null) {
     injector = new FaultInjector({
@@ -68,10 +72,11 @@ export async function measuredRun(stack: RunningStack, k6Options: K6RunOptions, 
     injected = injector.run();
   }
   const k6 = await k6Run;
+  const cpuAfter = readCpuTimes();
   injector?.cancel();
   const faults = await injected;
   const replicas = await autoscaler?.stop();
   const resources = await sampler.stop();
-  return { k6, faults, resources, replicas, loadStartedAt: t0, endedAt: Date.now() };
+  return { k6, faults, resources, replicas, cpu: t0 === null ? undefined : { before: cpuBefore, after: cpuAfter }, loadStartedAt: t0, endedAt: Date.now() };
 }
 

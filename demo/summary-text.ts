@@ -30,6 +30,8 @@ export function describeDemoFinding(f: DemoFinding): string {
       return 'note: interrupted (Ctrl-C/SIGTERM): the run is shorter than asked';
     case 'check-error':
       return `${f.what} failed: ${f.message}`;
+    case 'machine-saturated':
+      return `INCONCLUSIVE: the machine ran out, not (necessarily) the system: CPU ${pct(f.machine.busy, 0)} busy over the run on ${f.machine.cpus} CPUs${f.machine.droppedIterations > 0 ? `, k6 could not offer ${f.machine.droppedIterations} requests` : ''}; ${f.excused.join(', ')} are reported, not judged. Rerun on a quieter machine or at a lower --rate`;
     case 'memory-growth':
       return `MEMORY: ${f.process}'s heap grew ${mib(f.heapPer10Min)} MiB per 10 minutes, and still did in the second half of the run (bound ${mib(f.boundPer10Min)} MiB)`;
     case 'fault-not-injected':

@@ -74,3 +74,17 @@ t.test('dropped iterations and an interrupted run are notes, not failures', asyn
   t.same(s.findings.filter((f) => f.severity === 'warn').map((f) => f.kind), ['dropped-iterations', 'interrupted']);
   t.match(s.reasons.join('\n'), /note: k6 dropped 3 iterations/);
 });
+
+t.test('a saturated machine: speed findings are reported, not judged; correctness still fails', async (t) => {
+  const machine = { busy: 0.97, cpus: 2, droppedIterations: 0, saturated: true, signals: ['cpu' as const] };
+  const failedK6 = { ...k6, thresholds: { passed: false, failed: ['route_req_duration{route:grpc} p(99)<100'], all: [] } };
+  const slow = buildSummary({ ...base, machine, k6: { exitCode: 99, summary: failedK6 } });
+  t.equal(slow.verdict, 'INCONCLUSIVE', 'a threshold crossed on a saturated machine says nothing about the system');
+  t.match(slow.findings[0], { kind: 'machine-saturated', excused: ['k6-exit', 'threshold-failed'] });
+  t.match(slow.reasons[0], /^INCONCLUSIVE: the machine ran out/);
+  t.equal(buildSummary({ ...base, machine, k6: { exitCode: 99, summary: failedK6 }, reconcile: report({ lose: 1 }) }).verdict, 'FAIL', 'a lost write fails whatever the load');
+  t.equal(buildSummary({ ...base, machine }).verdict, 'PASS', 'a busy machine on which everything held: PASS');
+  t.equal(buildSummary({ ...base, k6: { exitCode: 99, summary: failedK6 } }).verdict, 'FAIL', 'a quiet machine: the threshold fails the run');
+  const dropped = { ...machine, busy: 0.5, droppedIterations: 40, signals: ['dropped-iterations' as const] };
+  t.equal(buildSummary({ ...base, machine: dropped, k6: { exitCode: 0, summary: { ...k6, droppedIterations: 40 } } }).verdict, 'INCONCLUSIVE', 'the load asked for was not offered');
+});

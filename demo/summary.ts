@@ -12,7 +12,8 @@ import type { FaultAnalysis } from '../faults/analysis.js';
 import type { SettleResult } from './settle.js';
 import type { Environment } from './environment.js';
 import { describeDemoFinding } from './summary-text.js';
-import { k6Findings, verdictOf, type DemoFinding, type Verdict } from './verdict.js';
+import type { MachineLoad } from './machine.js';
+import { applyMachine, k6Findings, verdictOf, type DemoFinding, type Verdict } from './verdict.js';
 
 export const RUN_SUMMARY_SCHEMA = 'splitbench.run/1';
 
@@ -52,6 +53,8 @@ export interface DemoInputs {
   cost?: CostReport;
   /** Memory growth per service (soak runs). */
   memory?: Growth[];
+  /** The whole machine's CPU and k6's dropped iterations over the run. */
+  machine?: MachineLoad;
 }
 
 export interface DemoSummary {
@@ -72,6 +75,7 @@ export interface DemoSummary {
   faults?: Omit<FaultAnalysis, 'findings'>;
   cost?: CostReport;
   memory?: Growth[];
+  machine?: MachineLoad;
   environment: Environment & { settings: Record<string, unknown> };
   files: Record<string, string>;
 }
@@ -90,7 +94,7 @@ export function buildSummary(inp: DemoInputs): DemoSummary {
   for (const g of inp.memory ?? []) {
     if (g.sustained && g.heapPer10Min !== null) findings.push({ kind: 'memory-growth', severity: 'fail', process: g.process, heapPer10Min: g.heapPer10Min, boundPer10Min: HEAP_GROWTH_BOUND_BYTES });
   }
-  const sorted = bySeverity(findings);
+  const sorted = applyMachine(bySeverity(findings), inp.machine);
   const routes = {} as Record<RouteName, RouteResult>;
   for (const route of ROUTES) {
     const r = k6s?.routes[route];
@@ -123,6 +127,7 @@ export function buildSummary(inp: DemoInputs): DemoSummary {
     ...(inp.faults ? { faults: { boundMs: inp.faults.boundMs, faults: inp.faults.faults, windows: inp.faults.windows, routes: inp.faults.routes } } : {}),
     ...(inp.cost ? { cost: inp.cost } : {}),
     ...(inp.memory ? { memory: inp.memory } : {}),
+    ...(inp.machine ? { machine: inp.machine } : {}),
     environment: { ...inp.environment, settings: inp.settings },
     files: inp.files,
   };

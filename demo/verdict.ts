@@ -5,6 +5,7 @@
 import type { K6Summary } from '../contract/k6-summary.js';
 import type { FaultFinding } from '../faults/analysis.js';
 import type { Finding, Severity } from '../reconcile/findings.js';
+import type { MachineLoad } from './machine.js';
 
 export type DemoFinding =
   | Finding
@@ -20,11 +21,32 @@ export type DemoFinding =
       | { kind: 'check-error'; what: string; message: string }
       /** A soak's service whose heap kept growing (cost/growth.ts says what "sustained" means). */
       | { kind: 'memory-growth'; process: string; heapPer10Min: number; boundPer10Min: number }
-    ));
+    ))
+  /** The machine itself ran out (machine.ts): the speed findings cannot be blamed on the system under test. */
+  | { kind: 'machine-saturated'; severity: 'inconclusive'; machine: MachineLoad; excused: string[] };
 
-export type Verdict = 'PASS' | 'FAIL';
+export type Verdict = 'PASS' | 'FAIL' | 'INCONCLUSIVE';
 
-export const verdictOf = (findings: readonly DemoFinding[]): Verdict => (findings.some((f) => f.severity === 'fail') ? 'FAIL' : 'PASS');
+/** Findings about speed or offered load: the ones a saturated machine can cause. */
+const SPEED_KINDS = new Set<string>(['threshold-failed', 'threshold-outside-faults', 'k6-exit', 'dropped-iterations']);
+
+/**
+ * When the machine was saturated and a finding about speed or offered load would fail the run (or
+ * the load asked for was not offered), those findings become warnings and the run is INCONCLUSIVE.
+ */
+export function applyMachine(findings: DemoFinding[], machine: MachineLoad | undefined): DemoFinding[] {
+  if (machine === undefined || !machine.saturated) return findings;
+  const speed = findings.filter((f) => SPEED_KINDS.has(f.kind) && (f.severity === 'fail' || f.kind === 'dropped-iterations'));
+  if (speed.length === 0) return findings;
+  const excused = speed.map((f) => f.kind);
+  return [
+    { kind: 'machine-saturated', severity: 'inconclusive', machine, excused: [...new Set(excused)] },
+    ...findings.map((f) => (speed.includes(f) ? ({ ...f, severity: 'warn' } as DemoFinding) : f)),
+  ];
+}
+
+export const verdictOf = (findings: readonly DemoFinding[]): Verdict =>
+  findings.some((f) => f.severity === 'fail') ? 'FAIL' : findings.some((f) => f.severity === 'inconclusive') ? 'INCONCLUSIVE' : 'PASS';
 
 /** What k6 itself says about the run: its exit, its thresholds, the load it could not offer. */
 export function k6Findings(exitCode: number, summary: K6Summary | undefined): DemoFinding[] {

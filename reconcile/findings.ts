@@ -75,7 +75,8 @@ export function idList(ids: Iterable<string>, max: number): IdList {
 }
 
 /** Fails first, then warnings, then context; stable within a severity. */
-export function bySeverity<T extends { severity: Severity }>(findings: readonly T[]): T[] {
-  const rank: Record<Severity, number> = { fail: 0, warn: 1, info: 2 };
+export function bySeverity<T extends { severity: Severity | 'inconclusive' }>(findings: readonly T[]): T[] {
+  // 'inconclusive' is the demo's (a saturated machine); it ranks after failures.
+  const rank: Record<Severity | 'inconclusive', number> = { fail: 0, inconclusive: 1, warn: 2, info: 3 };
   return [...findings].sort((a, b) => rank[a.severity] - rank[b.severity]);
 }
