@@ -5,6 +5,7 @@
 #   .tools/bin/ferretdb  MongoDB-wire server, built from tools/ferretdb (skipped if MONGO_URL is set
 #                      or mongod is on PATH, unless SPLITBENCH_BUILD_FERRETDB=1)
 #   .tools/bin/k6      built from tools/k6 unless a k6 v2 is on PATH
+#   wrk                from Debian, with SPLITBENCH_WITH_WRK=1 (npm run bench)
 # Go builds are cached in ${SPLITBENCH_CACHE:-~/.cache/splitbench}, keyed by their sources, so a new
 # clone on the same machine does not rebuild.
 set -euo pipefail
@@ -41,6 +42,11 @@ if ! command -v redis-server >/dev/null; then
   if command -v systemctl >/dev/null && systemctl is-active --quiet redis-server 2>/dev/null; then
     systemctl stop redis-server || true
   fi
+fi
+
+# wrk drives `npm run bench`; only that asks for it.
+if [[ "${SPLITBENCH_WITH_WRK:-}" == 1 ]] && ! command -v wrk >/dev/null; then
+  apt_install wrk
 fi
 
 go_build() { # name, module dir, package to build

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run demo` and `npm run capacity`: install what the local benchmark needs on a fresh machine (npm
+# `npm run demo`, `npm run capacity` and `npm run bench`: install what the local benchmark needs on a fresh machine (npm
 # packages, redis-server, k6 and FerretDB), then run the given entry point with the given flags.
 #   bash scripts/with-tools.sh demo/main.ts [flags]
 set -euo pipefail
@@ -14,7 +14,8 @@ for arg in "$@"; do
   fi
 done
 bash scripts/ensure-npm.sh
-bash scripts/install-tools.sh
+# The bench drives the services with wrk.
+if [[ "$entry" == bench/* ]]; then SPLITBENCH_WITH_WRK=1 bash scripts/install-tools.sh; else bash scripts/install-tools.sh; fi
 # A fresh install leaves hundreds of MB of dirty pages; their writeback would slow the stores' fsyncs
 # in the middle of the measured run (seen: a first run's p99 at 456 ms, the next one's at 21 ms).
 sync
