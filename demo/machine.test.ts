@@ -16,5 +16,6 @@ t.test('busy share over a run, and what counts as saturated', async (t) => {
   t.same(machineLoad(at(100, 1000), at(1050, 2000), 0), { busy: 0.95, cpus: 2, droppedIterations: 0, saturated: true, signals: ['cpu'] });
   t.same(machineLoad(at(100, 1000), at(600, 2000), 0), { busy: 0.5, cpus: 2, droppedIterations: 0, saturated: false, signals: [] });
   t.same(machineLoad(at(100, 1000), at(600, 2000), 12).signals, ['dropped-iterations'], 'load k6 could not offer');
+  t.same(machineLoad(at(100, 1000), at(600, 2000), 12, true).signals, [], 'under faults, held requests fill the VUs: no sign of the machine');
   t.throws(() => parseProcStatCpu('intr 1 2 3\n'), /unreadable/);
 });

@@ -38,11 +38,15 @@ export interface MachineLoad {
   signals: ('cpu' | 'dropped-iterations')[];
 }
 
-export function machineLoad(before: CpuTimes, after: CpuTimes, droppedIterations: number): MachineLoad {
+/**
+ * `underFaults`: dropped iterations then say the system stalled (requests held through a fault occupy
+ * every VU), not that k6 ran short of CPU, so they are no sign of a saturated machine.
+ */
+export function machineLoad(before: CpuTimes, after: CpuTimes, droppedIterations: number, underFaults = false): MachineLoad {
   const total = after.total - before.total;
   const busy = total > 0 ? (after.busy - before.busy) / total : 0;
   const signals: MachineLoad['signals'] = [];
   if (busy >= SATURATED_BUSY) signals.push('cpu');
-  if (droppedIterations > 0) signals.push('dropped-iterations');
+  if (droppedIterations > 0 && !underFaults) signals.push('dropped-iterations');
   return { busy: Math.round(busy * 1000) / 1000, cpus: after.cpus, droppedIterations, saturated: signals.length > 0, signals };
 }

@@ -126,6 +126,8 @@ try {
       duration,
       routes,
       retries: opts.retries,
+      // A fault holds requests for seconds (timeouts, retries): room for the VUs that piles up.
+      ...(plan ? { maxVUs: Math.max(100, Math.ceil(opts.rate * 4)) } : {}),
       // Under faults k6's own thresholds would judge the fault windows too: the demo applies them
       // outside the windows itself (faults/analysis.ts).
       thresholds: plan ? { p95Ms: 3_600_000, p99Ms: 3_600_000, maxErrorRate: 1 } : thresholds,
@@ -157,7 +159,7 @@ try {
     ...(after.faults ? { faults: after.faults } : {}),
     ...(after.cost ? { cost: after.cost } : {}),
     ...(after.growth ? { memory: after.growth } : {}),
-    ...(run.cpu ? { machine: machineLoad(run.cpu.before, run.cpu.after, run.k6.summary?.droppedIterations ?? 0) } : {}),
+    ...(run.cpu ? { machine: machineLoad(run.cpu.before, run.cpu.after, run.k6.summary?.droppedIterations ?? 0, plan !== undefined) } : {}),
     files: {
       summary: path.join(outDir, 'summary.json'),
       report: existsSync(run.k6.reportFile) ? run.k6.reportFile : '(k6 wrote no report.html)',

@@ -71,8 +71,10 @@ t.test('reconcileRun and the CLI name each finding in real stores', async (t) =>
   await saveGrpc(id('g2'));
   await saveRedis(id('b1'));
   await saveRedis(id('b2'));
-  // Stored as grpc, but the acknowledgement came from route redis (a replay the split sent elsewhere).
+  // Stored as grpc, but created (201) according to route redis: two writes where there should be one.
   await saveGrpc(id('x1'));
+  // Stored as grpc, then a retry replayed (200) by route redis: one write, retried elsewhere.
+  await saveGrpc(id('y1'));
   // Stored, never acknowledged (k6 gave up, or got 503/504, after the write landed).
   await saveGrpc(id('u1'));
   // Acknowledged by route redis, stored, but never counted in Redis: lost from the aggregates.
@@ -100,14 +102,15 @@ t.test('reconcileRun and the CLI name each finding in real stores', async (t) =>
       ack('redis', id('b1')),
       ack('redis', id('b2')),
       ack('redis', id('b3')),
-      ack('redis', id('x1'), 200),
+      ack('redis', id('x1'), 201),
+      ack('redis', id('y1'), 200),
       'time="2026-08-15T14:30:05Z" level=info msg="splitbench.ack another-run grpc another-run-1 201" source=console',
       'splitbench.ack broken',
       '',
     ].join('\n'),
   );
   const summary = path.join(dir, 'summary.json');
-  writeFileSync(summary, summaryJson(RUN, { grpc: { requests: 5, acknowledged: 4 }, redis: { requests: 4, acknowledged: 4 } }));
+  writeFileSync(summary, summaryJson(RUN, { grpc: { requests: 5, acknowledged: 4 }, redis: { requests: 5, acknowledged: 5 } }));
 
   const report: ReconcileReport = await reconcileRun({
     runId: RUN,
@@ -127,17 +130,18 @@ t.test('reconcileRun and the CLI name each finding in real stores', async (t) =>
   t.same(rec.lost.notCounted, { count: 1, ids: [id('b3')] }, 'the route-B write Redis never counted');
   t.equal(rec.duplicated.runCountExcess, 1, 'the manual HINCRBY: counted twice');
   t.same(rec.duplicated.routeMismatch.items, [{ id: id('x1'), acknowledgedBy: 'redis', storedAs: 'grpc' }]);
+  t.match(report.findings.find((f) => f.kind === 'replayed-by-other-route'), { severity: 'info', items: [{ id: id('y1'), acknowledgedBy: 'redis', storedAs: 'grpc' }] }, 'the replay is one write, not a duplicate');
   t.same(rec.unacknowledged, { count: 1, ids: [id('u1')], byRoute: { grpc: 1 }, notCountedInRedis: 0 });
   t.match(report.findings.find((f) => f.kind === 'stored-under-other-run'), { items: [{ id: id('e1'), runId: 'another-run', route: 'grpc' }] });
   t.match(report.findings.find((f) => f.kind === 'malformed-ack-lines'), { count: 1 });
   t.equal(report.ackFile.otherRuns, 1);
   t.equal(rec.ackLog.complete, true);
-  t.same(report.routes.grpc, { acknowledged: 4, ackLines: 4, stored: 4, countedInRedis: null, seenMarkers: null, lost: 1, unacknowledged: 1 });
-  t.same(report.routes.redis, { acknowledged: 4, ackLines: 4, stored: 3, countedInRedis: 3, seenMarkers: 2, lost: 1, unacknowledged: 0 });
+  t.same(report.routes.grpc, { acknowledged: 4, ackLines: 4, stored: 5, countedInRedis: null, seenMarkers: null, lost: 1, unacknowledged: 1 });
+  t.same(report.routes.redis, { acknowledged: 5, ackLines: 5, stored: 3, countedInRedis: 3, seenMarkers: 2, lost: 1, unacknowledged: 0 });
 
   t.equal(report.split.source, 'k6', "the split is tested on k6's per-route answers");
-  t.match(report.split.observed, { grpc: { count: 5, share: 5 / 9 }, redis: { count: 4, share: 4 / 9 } });
-  t.equal(report.split.pass, true, '5/4 is well within 50/50');
+  t.match(report.split.observed, { grpc: { count: 5, share: 5 / 10 }, redis: { count: 5, share: 5 / 10 } });
+  t.equal(report.split.pass, true, '5/5 is within 50/50');
   t.equal(report.split.method, 'exact-binomial');
 
   const sentences = report.findings.map(describeFinding);
