@@ -5,6 +5,8 @@
 #   .tools/bin/ferretdb  MongoDB-wire server, built from tools/ferretdb (skipped if MONGO_URL is set
 #                      or mongod is on PATH, unless SPLITBENCH_BUILD_FERRETDB=1)
 #   .tools/bin/k6      built from tools/k6 unless a k6 v2 is on PATH
+#   .tools/k8s/bin/*   the simulated Kubernetes cluster (scripts/install-k8s-tools.sh: kube-apiserver,
+#                      controller-manager, scheduler, kubectl, etcd, kwok, metrics-server)
 # Go builds are cached in ${SPLITBENCH_CACHE:-~/.cache/splitbench}, keyed by their sources, so a new
 # clone on the same machine does not rebuild.
 set -euo pipefail
@@ -18,7 +20,7 @@ log() { printf '[install-tools] %s\n' "$*" >&2; }
 die() { printf '[install-tools] error: %s\n' "$*" >&2; exit 1; }
 
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 
@@ -69,5 +71,8 @@ if command -v k6 >/dev/null && k6 version 2>/dev/null | grep -q '^k6 v2\.'; then
 else
   go_build k6 "$ROOT/tools/k6" go.k6.io/k6/v2
 fi
+
+# The simulated cluster (k8s/sim.test.ts): about 18 minutes the first time on 2 cores, cached after.
+bash "$ROOT/scripts/install-k8s-tools.sh" || die "building the Kubernetes tools failed (see above)"
 
 log "tools ready in $BIN"
