@@ -108,8 +108,8 @@ export function renderRun(objects: K8sObject[], options: RunOptions): K8sObject[
       spec.initializer.env = structuredClone(spec.initializer.env ?? []);
       applyEnv(spec.initializer.env, options, 'TestRun initializer');
     }
-    // Tags every sample with the run id (e.g. in Prometheus remote-write output).
-    spec.arguments = `--tag testid=${options.runId}`;
+    // Tags every sample with the run id (e.g. in Prometheus remote-write output); raw logs as in the Job.
+    spec.arguments = `--log-format raw --tag testid=${options.runId}`;
   }
   return out;
 }
