@@ -121,7 +121,8 @@ export function buildRun(options: RunOptions): K8sObject[] {
 }
 
 export function toYaml(objects: K8sObject[]): string {
-  return objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+  // YAML 1.1, as kubectl reads it: strings such as "yes" (redis's --appendonly) stay quoted strings.
+  return objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' })).join('---\n');
 }
 
 function main(argv: string[]): void {

@@ -5,7 +5,7 @@
  * cluster (which stops every process kwokctl started) and the folder; call it on every exit path.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -63,6 +63,12 @@ function kwokctlConfig(modules: ModuleDirs): string {
     },
     componentsPatches: [
       {
+        // The network namespace has no default route for the API server to take its address from.
+        // (It then logs that the kubernetes Service cannot have a loopback endpoint; nothing here needs one.)
+        name: 'kube-apiserver',
+        extraArgs: [{ key: 'advertise-address', value: '127.0.0.1' }],
+      },
+      {
         // kwok's nodes have an InternalIP in a documentation range (nothing answers there); their
         // Hostname is "localhost", so metrics-server only ever talks to 127.0.0.1.
         name: 'metrics-server',
@@ -70,6 +76,31 @@ function kwokctlConfig(modules: ModuleDirs): string {
       },
     ],
   });
+}
+
+/**
+ * Processes still running from this cluster's folder (kwokctl runs each component from a copy of its
+ * binary under the work folder, so the path identifies exactly ours): SIGKILL them by pid.
+ */
+export function stopLeftovers(workdir: string): number[] {
+  const ours: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmd.startsWith(`${workdir}/`)) ours.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  for (const pid of ours) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ours;
 }
 
 export function startCluster(modules: ModuleDirs, log: (line: string) => void): Cluster {
@@ -85,6 +116,8 @@ export function startCluster(modules: ModuleDirs, log: (line: string) => void): 
     stopped = true;
     const r = kwokctl('delete', 'cluster');
     if (r.status !== 0) log(`kwokctl delete cluster failed: ${r.stderr.trim()}`);
+    const left = stopLeftovers(workdir);
+    if (left.length > 0) log(`stopped ${left.length} process(es) kwokctl left running: ${left.join(', ')}`);
     rmSync(workdir, { recursive: true, force: true });
   };
   log('starting the control plane (kwokctl create cluster --runtime binary, 127.0.0.1)');

@@ -4,6 +4,7 @@
  * the StatefulSets (no provisioner here), the namespace and Service Envoy Gateway would create, and
  * kwok's simulated CPU. Each object is listed in the report, so nothing stands in silently.
  */
+import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -43,7 +44,15 @@ function node(name: string): object {
   return {
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name, annotations: { 'kwok.x-k8s.io/node': 'fake' }, labels: { 'kubernetes.io/hostname': name, type: 'kwok' } },
+    metadata: {
+      name,
+      annotations: {
+        'kwok.x-k8s.io/node': 'fake',
+        // Where metrics-server reads this node's resource metrics: kwok serves them per node there.
+        'metrics.k8s.io/resource-metrics-path': `/metrics/nodes/${name}/metrics/resource`,
+      },
+      labels: { 'kubernetes.io/hostname': name, type: 'kwok' },
+    },
     status: { allocatable: { cpu: '16', memory: '64Gi', pods: '110' }, capacity: { cpu: '16', memory: '64Gi', pods: '110' } },
   };
 }
@@ -78,7 +87,12 @@ export function installScaffolding(cluster: Cluster, modules: ModuleDirs, log: (
     steps.push({ what: `CRDs ${origin}`, result: r, warnings: warningsOf(r) });
     if (r.status !== 0) throw new Error(`CRDs ${origin}: ${r.stderr}`);
   }
-  const established = kubectl(cluster, ['wait', '--for=condition=Established', 'crd', '--all', '--timeout=120s']);
+  // A CRD that has no status yet makes `kubectl wait` fail at once rather than wait: retry for a while.
+  let established = kubectl(cluster, ['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
+  for (let i = 0; i < 30 && established.status !== 0; i++) {
+    spawnSync('sleep', ['1']);
+    established = kubectl(cluster, ['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
+  }
   if (established.status !== 0) throw new Error(`CRDs not established: ${established.stderr}`);
   log('fake nodes, volumes, the Envoy Gateway namespace and Service, kwok metrics');
   const objects = [
