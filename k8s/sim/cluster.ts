@@ -108,7 +108,10 @@ export function startCluster(modules: ModuleDirs, log: (line: string) => void): 
   const name = 'splitbench-sim';
   const configFile = path.join(workdir, 'kwokctl.yaml');
   writeFileSync(configFile, kwokctlConfig(modules));
-  const env: NodeJS.ProcessEnv = { ...process.env, KWOK_WORKDIR: path.join(workdir, 'kwok'), PATH: `${path.dirname(binary('kubectl'))}:${process.env.PATH ?? ''}` };
+  // Without tap's variables: run from a test, the docs' commands must still behave as for a person
+  // (k8s/loadtest/render.ts, for one, prints nothing when it believes tap is running it).
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TAP')));
+  const env: NodeJS.ProcessEnv = { ...inherited, KWOK_WORKDIR: path.join(workdir, 'kwok'), PATH: `${path.dirname(binary('kubectl'))}:${process.env.PATH ?? ''}` };
   const kwokctl = (...args: string[]): RunResult => run(binary('kwokctl'), ['--name', name, ...args], { env, timeoutMs: 300_000 });
   let stopped = false;
   const stop = (): void => {
