@@ -19,12 +19,20 @@ t.setTimeout(30 * 60_000);
 const SIM = path.join(REPO_ROOT, 'k8s', 'sim', 'main.ts');
 const tsxArgs = ['--import', 'tsx', SIM];
 
-t.test('with the tools missing, the simulation fails and names the command that builds them', async (t) => {
+t.test('with the tools missing and no way to build them, the simulation fails and names the command', async (t) => {
   const emptyCache = mkdtempSync(path.join(os.tmpdir(), 'splitbench-empty-cache-'));
+  const emptyModules = mkdtempSync(path.join(os.tmpdir(), 'splitbench-empty-gomodcache-'));
   t.teardown(() => rmSync(emptyCache, { recursive: true, force: true }));
-  const r = spawnSync(process.execPath, [...tsxArgs, '--skip-hpa'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, SPLITBENCH_CACHE: emptyCache }, timeout: 60_000 });
-  t.equal(r.status, 3, 'exit status 3: tools missing');
+  t.teardown(() => rmSync(emptyModules, { recursive: true, force: true }));
+  // No cached binaries, no module cache and no module proxy: the build it tries fails at once.
+  const env = { ...process.env, SPLITBENCH_CACHE: emptyCache, GOMODCACHE: emptyModules, GOPROXY_SPLITBENCH: 'off' };
+  const r = spawnSync(process.execPath, [...tsxArgs, '--skip-hpa'], { cwd: REPO_ROOT, encoding: 'utf8', env, timeout: 120_000 });
+  t.match(r.stderr, /building etcd from the Go module proxy/, 'it tried to build the tools');
+  t.equal(r.status, 3, 'exit status 3: tools missing and not buildable');
   t.match(r.stderr, BUILD_COMMAND, `says to run ${BUILD_COMMAND}`);
+  const told = spawnSync(process.execPath, [...tsxArgs, '--no-build'], { cwd: REPO_ROOT, encoding: 'utf8', env, timeout: 60_000 });
+  t.equal(told.status, 3, '--no-build: exit status 3 without building');
+  t.notMatch(told.stderr, /building etcd/, 'and no build tried');
 });
 
 t.test('docs/kubernetes.md runs verbatim against a real API server', async (t) => {

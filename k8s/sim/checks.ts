@@ -3,20 +3,19 @@
  * server-side dry run, a second `kubectl apply -k linkerd` that must change nothing, the in-cluster
  * load run's Job completing and its TestRun being stored.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { kustomize, REPO_ROOT } from '../lib/kustomize.js';
 import { entryFor, INGRESS_COMPONENTS, type Variant } from '../lib/variants.js';
 import { toYaml } from '../loadtest/render.js';
-import { kubectl, run, warningsOf, type Cluster } from './cluster.js';
+import { kubectl, run, simFolder, warningsOf, type Cluster } from './cluster.js';
 import { SIM_NAMESPACE } from './scaffolding.js';
 
 export const SPLITS = [undefined, 'split-90-10', 'split-100-0'] as const;
 
 /** A scratch copy of the repository for the docs' steps (they write k8s/secrets/secrets.env, data/, and flip lines). */
 export function scratchRepo(): { root: string; remove: () => void } {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'splitbench-sim-repo-'));
+  const root = simFolder('repo-');
   const skip = new Set(['node_modules', '.git', '.tools', '.tap', 'data', 'results', '.stack', 'dist']);
   cpSync(REPO_ROOT, root, {
     recursive: true,

@@ -103,8 +103,14 @@ export function stopLeftovers(workdir: string): number[] {
   return ours;
 }
 
+/** A new folder under the one the supervising process made (main.ts), or under the system's temp folder. */
+export function simFolder(prefix: string): string {
+  const base = process.env.SPLITBENCH_SIM_WORKDIR ?? os.tmpdir();
+  return mkdtempSync(path.join(base, prefix));
+}
+
 export function startCluster(modules: ModuleDirs, log: (line: string) => void): Cluster {
-  const workdir = mkdtempSync(path.join(os.tmpdir(), 'splitbench-sim-'));
+  const workdir = simFolder('splitbench-sim-');
   const name = 'splitbench-sim';
   const configFile = path.join(workdir, 'kwokctl.yaml');
   writeFileSync(configFile, kwokctlConfig(modules));
