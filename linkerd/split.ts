@@ -51,9 +51,15 @@ function name(v: unknown, where: string): string {
   return v;
 }
 
+/** `[{ path: { type: PathPrefix, value: / } }]`: the Gateway API's default match, every request. */
+function isMatchEverything(matches: unknown): boolean {
+  return JSON.stringify(matches) === JSON.stringify([{ path: { type: 'PathPrefix', value: '/' } }]);
+}
+
 /**
  * Parses an HTTPRoute (gateway.networking.k8s.io/v1) of the shape route/httproute.yaml has: one Service
- * parent, one rule without matches or filters, weighted Service backends. `source` names the text in errors.
+ * parent, one rule matching every request (no matches, or only the default PathPrefix /) and no
+ * filters, weighted Service backends. `source` names the text in errors.
  */
 export function parseSplit(text: string, source = 'HTTPRoute'): Split {
   let doc: unknown;
@@ -92,6 +98,8 @@ export function parseSplit(text: string, source = 'HTTPRoute'): Split {
   }
   const rule = rules[0];
   for (const key of Object.keys(rule)) {
+    // `matches` only as the API server's own default (every path), written out so re-applying is a no-op.
+    if (key === 'matches' && isMatchEverything(rule.matches)) continue;
     if (key !== 'backendRefs') throw new SplitError(`${where}: rules[0].${key} is not supported here; the split must apply to every request alike`);
   }
   const refs = rule.backendRefs;

@@ -19,7 +19,7 @@ log() { printf '[install-tools] %s\n' "$*" >&2; }
 die() { printf '[install-tools] error: %s\n' "$*" >&2; exit 1; }
 
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One in-cluster k6 run against the ingress, with its own run id, in one command:
 #
-#   scripts/k8s-loadtest.sh                        # plain Job, profile "load", via ingress-nginx
-#   SCENARIO=stress INGRESS=gateway scripts/k8s-loadtest.sh
+#   scripts/k8s-loadtest.sh                        # plain Job, profile "load", via the Gateway (Envoy)
+#   SCENARIO=stress INGRESS=nginx scripts/k8s-loadtest.sh
 #   SCENARIO=stress SETTINGS="RATE=1500 MAX_VUS=400" scripts/k8s-loadtest.sh
 #   MODE=operator PARALLELISM=4 scripts/k8s-loadtest.sh   # k6-operator TestRun across 4 runner pods
 #
@@ -11,7 +11,9 @@
 # SETTINGS     more NAME=VALUE pairs for the script, space-separated (RATE, DURATION, MAX_VUS, ...:
 #              loadtest/README.md)
 # RUN_ID       default: a UTC timestamp (e.g. 20260815-143005); records carry it as X-Run-Id
-# INGRESS      nginx (default) or gateway: which ingress Service BASE_URL points at
+# INGRESS      gateway (default: Envoy Gateway) or nginx: which ingress Service BASE_URL points at
+# GATEWAY_API_VERSION  the Gateway API CRD bundle this setup is tested with (default v1.5.1, the
+#              supported combination in docs/kubernetes.md); the run stops when the cluster has another
 # BASE_URL     overrides INGRESS, e.g. http://my-ingress.example:80
 # PARALLELISM  TestRun runner pods (operator mode; default 2)
 # FOLLOW       1 (default) waits for the run and streams its logs; 0 returns after creating it
@@ -28,7 +30,8 @@ cd "$ROOT"
 MODE="${MODE:-job}"
 SCENARIO="${SCENARIO:-load}"
 RUN_ID="${RUN_ID:-$(date -u +%Y%m%d-%H%M%S)}"
-INGRESS="${INGRESS:-nginx}"
+INGRESS="${INGRESS:-gateway}"
+GATEWAY_API_VERSION="${GATEWAY_API_VERSION:-v1.5.1}"
 PARALLELISM="${PARALLELISM:-2}"
 FOLLOW="${FOLLOW:-1}"
 NAMESPACE="${NAMESPACE:-splitbench}"
@@ -47,17 +50,24 @@ fi
 size=$(wc -c < data/pool.json)
 (( size < 1000000 )) || die "data/pool.json is $size bytes; a ConfigMap holds under 1 MiB: generate fewer records (npm run gen -- --count 2000 --out data/pool.json)"
 
+# Linkerd's route and the Gateway are Gateway API objects: check the installed CRD bundle is the one
+# the supported combination names (Linkerd 2.20 + Gateway API v1.5.1 + Envoy Gateway 1.8).
+bundle=$(kubectl get crd httproutes.gateway.networking.k8s.io \
+  -o jsonpath='{.metadata.annotations.gateway\.networking\.k8s\.io/bundle-version}') \
+  || die "the Gateway API CRDs are not installed (docs/kubernetes.md, step 1)"
+[[ "$bundle" == "$GATEWAY_API_VERSION" ]] \
+  || die "the cluster's Gateway API CRDs are bundle ${bundle:-<none>}, but this setup is tested with $GATEWAY_API_VERSION (docs/kubernetes.md, supported versions); install that, or set GATEWAY_API_VERSION=${bundle:-<none>} to run anyway"
+
 if [[ -z "${BASE_URL:-}" ]]; then
   case "$INGRESS" in
-    nginx) BASE_URL="http://ingress-nginx-controller.ingress-nginx.svc.cluster.local" ;;
     gateway)
-      svc=$(kubectl get svc -n envoy-gateway-system \
-        -l "gateway.envoyproxy.io/owning-gateway-name=splitbench,gateway.envoyproxy.io/owning-gateway-namespace=$NAMESPACE" \
-        -o jsonpath='{.items[0].metadata.name}') || true
-      [[ -n "${svc:-}" ]] || die "no Envoy Service for Gateway splitbench in envoy-gateway-system; is k8s/components/gateway-api applied?"
-      BASE_URL="http://$svc.envoy-gateway-system.svc.cluster.local"
+      # The Envoy Service's name is fixed by k8s/components/gateway-api/class/envoyproxy.yaml.
+      kubectl get svc -n envoy-gateway-system splitbench-gateway >/dev/null \
+        || die "no Service splitbench-gateway in envoy-gateway-system: install Envoy Gateway, apply k8s/components/gateway-api/class and linkerd/ (docs/kubernetes.md)"
+      BASE_URL="http://splitbench-gateway.envoy-gateway-system.svc.cluster.local"
       ;;
-    *) die "INGRESS must be nginx or gateway, got $INGRESS" ;;
+    nginx) BASE_URL="http://ingress-nginx-controller.ingress-nginx.svc.cluster.local" ;;
+    *) die "INGRESS must be gateway or nginx, got $INGRESS" ;;
   esac
 fi
 

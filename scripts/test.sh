@@ -24,6 +24,8 @@ npx tap build >/dev/null
 log "tools"
 bash scripts/install-tools.sh || { echo "installing tools failed"; echo "0 passed, 1 failed"; exit 1; }
 bash scripts/install-browser.sh || { echo "installing chromium failed"; echo "0 passed, 1 failed"; exit 1; }
+# The simulated cluster k8s/sim.test.ts runs: about 18 minutes the first time on 2 cores, cached after.
+bash scripts/install-k8s-tools.sh || { echo "building the Kubernetes tools failed"; echo "0 passed, 1 failed"; exit 1; }
 
 check "typecheck (tsc)" npx tsc -p tsconfig.json
 check "typecheck k6 scripts (tsc, @types/k6)" npx tsc -p loadtest/tsconfig.json

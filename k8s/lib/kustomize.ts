@@ -3,7 +3,7 @@
  * check exactly what `kubectl apply -k` would send.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,13 +42,22 @@ export interface BuildOptions {
   loadRestrictorNone?: boolean;
 }
 
+/**
+ * The kubectl that builds: the one scripts/install-k8s-tools.sh builds (v1.36.3, the version the
+ * simulated cluster runs) when present, else kubectl from PATH.
+ */
+export function kubectlBinary(): string {
+  const ours = path.join(REPO_ROOT, '.tools', 'k8s', 'bin', 'kubectl');
+  return existsSync(ours) ? ours : 'kubectl';
+}
+
 /** `kubectl kustomize <dir>`; throws with kubectl's message when the build fails. */
 export function kustomize(dir: string, options: BuildOptions = {}): K8sObject[] {
   const args = ['kustomize', dir];
   if (options.loadRestrictorNone) args.push('--load-restrictor', 'LoadRestrictionsNone');
   let out: string;
   try {
-    out = execFileSync('kubectl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+    out = execFileSync(kubectlBinary(), args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
   } catch (err) {
     const e = err as { stderr?: string; message: string };
     throw new Error(`kubectl kustomize ${dir} failed: ${e.stderr ?? e.message}`, { cause: err });

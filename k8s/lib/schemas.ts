@@ -1,7 +1,7 @@
 /**
  * Validates objects against the Kubernetes and Gateway API schemas (kubernetes-models). Those schemas
  * accept unknown fields, so the tests add their own checks on top; kinds without a schema here
- * (Envoy Gateway's EnvoyProxy, k6-operator's TestRun) are reported so a test must check them by hand.
+ * (Envoy Gateway's EnvoyProxy, k6-operator's TestRun, Linkerd's policy kinds) are reported so a test must check them by hand.
  */
 import { Gateway } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway';
 import { GatewayClass } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/GatewayClass';
@@ -11,6 +11,11 @@ import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Secret } from 'kubernetes-models/v1/Secret';
@@ -31,13 +36,24 @@ const MODELS: Readonly<Record<string, Validating>> = {
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
   'batch/v1/Job': Job,
   'networking.k8s.io/v1/Ingress': Ingress,
+  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
+  'rbac.authorization.k8s.io/v1/ClusterRole': ClusterRole,
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ClusterRoleBinding,
+  'rbac.authorization.k8s.io/v1/Role': Role,
+  'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
   'gateway.networking.k8s.io/v1/HTTPRoute': HTTPRoute,
   'gateway.networking.k8s.io/v1/Gateway': Gateway,
   'gateway.networking.k8s.io/v1/GatewayClass': GatewayClass,
 };
 
-/** Custom resources of other projects, checked field by field in the tests instead. */
-export const UNMODELLED = new Set(['gateway.envoyproxy.io/v1alpha1/EnvoyProxy', 'k6.io/v1alpha1/TestRun']);
+/** Custom resources of other projects, checked field by field in the tests instead (linkerd-policy.test.ts for Linkerd's). */
+export const UNMODELLED = new Set([
+  'gateway.envoyproxy.io/v1alpha1/EnvoyProxy',
+  'k6.io/v1alpha1/TestRun',
+  'policy.linkerd.io/v1beta3/Server',
+  'policy.linkerd.io/v1alpha1/MeshTLSAuthentication',
+  'policy.linkerd.io/v1alpha1/AuthorizationPolicy',
+]);
 
 export function typeKey(o: K8sObject): string {
   return `${o.apiVersion}/${o.kind}`;

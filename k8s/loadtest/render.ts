@@ -108,8 +108,8 @@ export function renderRun(objects: K8sObject[], options: RunOptions): K8sObject[
       spec.initializer.env = structuredClone(spec.initializer.env ?? []);
       applyEnv(spec.initializer.env, options, 'TestRun initializer');
     }
-    // Tags every sample with the run id (e.g. in Prometheus remote-write output).
-    spec.arguments = `--tag testid=${options.runId}`;
+    // Tags every sample with the run id (e.g. in Prometheus remote-write output); raw logs as in the Job.
+    spec.arguments = `--log-format raw --tag testid=${options.runId}`;
   }
   return out;
 }
@@ -121,7 +121,8 @@ export function buildRun(options: RunOptions): K8sObject[] {
 }
 
 export function toYaml(objects: K8sObject[]): string {
-  return objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+  // YAML 1.1, as kubectl reads it: strings such as "yes" (redis's --appendonly) stay quoted strings.
+  return objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' })).join('---\n');
 }
 
 function main(argv: string[]): void {
