@@ -75,6 +75,17 @@ export interface K6Summary {
   settings: K6SummarySettings;
 }
 
+/**
+ * In the cluster a runner's summary.json dies with its pod, so with SUMMARY_LOG=1 k6 also prints it as
+ * one line of its log: `splitbench.k6-summary <json>`. The cluster verdict (k8s/verdict/) reads it back
+ * from every runner's log, with the ack lines.
+ */
+export const SUMMARY_LOG_MARKER = 'splitbench.k6-summary';
+
+export function formatSummaryLine(s: K6Summary): string {
+  return `${SUMMARY_LOG_MARKER} ${JSON.stringify(s)}`;
+}
+
 export class SummaryError extends Error {
   override name = 'SummaryError';
 }
@@ -95,6 +106,23 @@ function reader(source: string) {
   const orNull = <T>(f: (v: unknown, w: string) => T) => (v: unknown, where: string): T | null => (v === null ? null : f(v, where));
   const strings = (v: unknown, where: string): string[] => (Array.isArray(v) ? v.map((s, i) => str(s, `${where}[${i}]`)) : bad(where, 'an array of strings', v));
   return { obj, num, count, str, bool, orNull, strings };
+}
+
+/** Every summary line in a runner's log, checked. */
+export function summariesInLog(text: string, source: string): K6Summary[] {
+  const out: K6Summary[] = [];
+  for (const line of text.split('\n')) {
+    const at = line.indexOf(`${SUMMARY_LOG_MARKER} {`);
+    if (at < 0) continue;
+    let json: unknown;
+    try {
+      json = JSON.parse(line.slice(at + SUMMARY_LOG_MARKER.length + 1));
+    } catch (err) {
+      throw new SummaryError(`${source}: a ${SUMMARY_LOG_MARKER} line is not JSON (a cut log?): ${(err as Error).message}`);
+    }
+    out.push(parseK6Summary(json, source));
+  }
+  return out;
 }
 
 /** Checks a parsed summary.json; `source` names the file in errors. */

@@ -37,6 +37,8 @@ export const LOADTEST_ENV = {
   ACK_LOG: 'ACK_LOG',
   /** Retries of a 503, 504 or unanswered attempt, with the same Idempotency-Key (default 3; 0: none). */
   RETRIES: 'RETRIES',
+  /** 1: also print summary.json as one log line (in a pod, the file is gone when the pod is). */
+  SUMMARY_LOG: 'SUMMARY_LOG',
 } as const;
 
 /** k6 settings that replace a script's scenarios: a run with any of them is not the profile it claims. */

@@ -15,6 +15,7 @@ import exec from 'k6/execution';
 import http from 'k6/http';
 import type { Options } from 'k6/options';
 import { IDEMPOTENCY_KEY_PATTERN, READYZ_PATH } from '../contract/http.ts';
+import { formatSummaryLine } from '../contract/k6-summary.ts';
 import { buildThresholds } from './metrics.ts';
 import { parsePool } from './pool.ts';
 import { postCourse as makePostCourse } from './post-course.ts';
@@ -76,5 +77,6 @@ export function handleSummary(data: SummaryData): Record<string, string> {
     return { stdout: 'handleSummary: unexpected summary data (K6_NEW_MACHINE_READABLE_SUMMARY set?); no summary.json written\n' };
   }
   const summary = buildSummary(data, settings, profile);
-  return { stdout: `${textSummary(summary, profile.what)}  summary: ${settings.summary}\n\n`, [settings.summary]: `${JSON.stringify(summary, null, 2)}\n` };
+  const line = settings.summaryLog ? `${formatSummaryLine(summary)}\n` : '';
+  return { stdout: `${textSummary(summary, profile.what)}  summary: ${settings.summary}\n\n${line}`, [settings.summary]: `${JSON.stringify(summary, null, 2)}\n` };
 }

@@ -21,6 +21,8 @@ export interface Settings {
   p99Ms: number;
   ackLog: boolean;
   retry: RetryPolicy;
+  /** Print summary.json as one log line too (SUMMARY_LOG=1; the in-cluster runners). */
+  summaryLog: boolean;
 }
 
 function text(env: Env, name: string, fallback: string): string {
@@ -80,5 +82,6 @@ export function loadSettings(env: Env): Settings {
     p99Ms: positiveNumber(env, E.P99_MS, 100),
     ackLog: ackLog === '1',
     retry: { ...DEFAULT_RETRY_POLICY, retries: retries(env) },
+    summaryLog: text(env, E.SUMMARY_LOG, '0') === '1',
   };
 }

@@ -16,7 +16,8 @@
 #              supported combination in docs/kubernetes.md); the run stops when the cluster has another
 # BASE_URL     overrides INGRESS, e.g. http://my-ingress.example:80
 # PARALLELISM  TestRun runner pods (operator mode; default 2)
-# FOLLOW       1 (default) waits for the run and streams its logs; 0 returns after creating it
+# FOLLOW       1 (default) waits for the run, then gives its verdict (exit 0 only on PASS): every runner's
+#              log, the stores through port-forwards, results/<run id>/summary.json; 0 returns at once
 # NAMESPACE    default: splitbench
 #
 # Renders k8s/loadtest/<mode> (ConfigMaps from loadtest/*.ts and data/pool.json, plus the Job or
@@ -83,14 +84,53 @@ if [[ "$FOLLOW" != 1 ]]; then
   exit 0
 fi
 
+# Wait for the run to end, streaming a plain Job's log (a TestRun's runners are many: its stage).
 if [[ "$MODE" == job ]]; then
-  kubectl wait -n "$NAMESPACE" --for=condition=Ready "pod" -l "job-name=$name" --timeout=180s || true
-  kubectl logs -n "$NAMESPACE" -f "job/$name"
-  # The Job's condition tells whether k6 passed its thresholds (exit code 0) or not.
-  kubectl wait -n "$NAMESPACE" --for=condition=Complete "job/$name" --timeout=60s \
-    && echo "== run $RUN_ID complete" \
-    || { echo "== run $RUN_ID failed (k6 exited non-zero: thresholds or errors); see the logs above" >&2; exit 1; }
+  selector="job-name=$name"
+  kubectl wait -n "$NAMESPACE" --for=condition=Ready "pod" -l "$selector" --timeout=180s || true
+  kubectl logs -n "$NAMESPACE" -f "job/$name" || true
+  # Complete or Failed: either way the verdict below says why.
+  kubectl wait -n "$NAMESPACE" --for=jsonpath='{.status.conditions[0].status}'=True "job/$name" --timeout=120s >/dev/null || true
 else
-  echo "== TestRun $name created; stage:"
-  kubectl get testrun -n "$NAMESPACE" "$name" -w
+  selector="k6_cr=$name,runner=true"   # k6-operator's labels on its runner pods
+  echo "== TestRun $name: waiting for stage finished (or error)"
+  last=""
+  for _ in $(seq 1 720); do
+    stage=$(kubectl get testrun -n "$NAMESPACE" "$name" -o jsonpath='{.status.stage}' 2>/dev/null || true)
+    [[ "$stage" != "$last" ]] && { echo "   stage: ${stage:-<none>}"; last="$stage"; }
+    [[ "$stage" == finished || "$stage" == error ]] && break
+    sleep 5
+  done
+  [[ "$stage" == finished || "$stage" == error ]] || die "TestRun $name did not finish within an hour (stage ${stage:-<none>})"
 fi
+
+# One verdict from every runner: their logs (ack lines and summary lines), the cluster's stores through
+# port-forwards, and the same reconciliation, split test and summary.json as the local demo.
+OUT="results/$RUN_ID"
+mkdir -p "$OUT/runners"
+pods=$(kubectl get pods -n "$NAMESPACE" -l "$selector" -o name)
+[[ -n "$pods" ]] || die "no runner pods for $name (selector $selector): were they cleaned up?"
+for pod in $pods; do kubectl logs -n "$NAMESPACE" "$pod" > "$OUT/runners/${pod#pod/}.log"; done
+
+forwards=()
+cleanup() { for p in "${forwards[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+forward() { # service port -> sets FWD_PORT to the local port (not in a subshell: cleanup must see the pid)
+  local log; log=$(mktemp)
+  kubectl port-forward -n "$NAMESPACE" "svc/$1" ":$2" > "$log" 2>&1 &
+  forwards+=($!)
+  FWD_PORT=""
+  for _ in $(seq 1 50); do
+    FWD_PORT=$(sed -nE 's/^Forwarding from 127\.0\.0\.1:([0-9]+).*/\1/p' "$log" | head -1)
+    [[ -n "$FWD_PORT" ]] && return
+    sleep 0.2
+  done
+  die "kubectl port-forward svc/$1 did not start: $(cat "$log")"
+}
+secret() { kubectl get secret -n "$NAMESPACE" splitbench-stores -o "jsonpath={.data.$1}" | base64 -d; }
+forward mongodb 27017; mongo_port=$FWD_PORT
+forward redis 6379; redis_port=$FWD_PORT
+mongo_url="mongodb://$(secret MONGO_USERNAME):$(secret MONGO_PASSWORD)@127.0.0.1:$mongo_port/?authSource=admin&directConnection=true"
+redis_url="redis://:$(secret REDIS_PASSWORD)@127.0.0.1:$redis_port"
+echo "== verdict of run $RUN_ID from $(ls "$OUT/runners" | wc -l) runner log(s)"
+npx --no-install tsx k8s/verdict/main.ts --run-id "$RUN_ID" --out "$OUT" --mongo-url "$mongo_url" --redis-url "$redis_url" "$OUT"/runners/*.log

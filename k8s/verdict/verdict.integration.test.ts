@@ -1,0 +1,63 @@
+// The cluster verdict on real parts: the local stack stands in for the cluster's services and stores,
+// and two real k6 processes run one test split by execution segments, as k6-operator's runners do
+// (parallelism 2). Their logs, ack lines and summary lines together, go to k8s/verdict/main.ts.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { K6_OFFLINE_ENV } from '../../contract/load-profiles.js';
+import type { DemoSummary } from '../../demo/summary.js';
+import { startStack } from '../../stack/stack.js';
+import { findBinary, REPO_ROOT } from '../../stack/tools.js';
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile?: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('close', (code) => {
+      if (logFile) writeFileSync(logFile, out);
+      resolve({ code, out });
+    });
+  });
+}
+
+t.test('two runners by execution segments: one verdict, counts that add up, PASS', async (t) => {
+  const k6 = findBinary('k6');
+  if (!k6) return t.fail('k6 is missing: run bash scripts/install-tools.sh (npm test does)');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'splitbench-verdict-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const stack = await startStack({ port: 0, dir: path.join(dir, 'stack') });
+  t.teardown(() => stack.stop());
+  const pool = path.join(dir, 'pool.json');
+  writeFileSync(pool, JSON.stringify([{ curso: 'SO1', facultad: 'Ingenieria', carrera: 'Sistemas', region: 'NORTE', nota: 80 }, { curso: 'BD1', facultad: 'Ingenieria', carrera: 'Civil', region: 'PETEN' }]));
+  const runId = `verdict-${process.pid}`;
+  const env = { ...process.env, ...K6_OFFLINE_ENV, BASE_URL: stack.endpoints.ingress, RUN_ID: runId, DATA: pool, SCENARIO: 'load', RATE: '40', DURATION: '5s', SUMMARY_LOG: '1', P95_MS: '600000', P99_MS: '600000', SUMMARY: path.join(dir, 'unused.json') };
+  const segments = ['0:1/2', '1/2:1'];
+  const logs = segments.map((_, i) => path.join(dir, `runner-${i + 1}.log`));
+  const runners = await Promise.all(
+    segments.map((seg, i) => run(k6, ['run', '--log-format', 'raw', '--execution-segment', seg, '--execution-segment-sequence', '0,1/2,1', path.join(REPO_ROOT, 'loadtest', 'main.ts')], env, logs[i])),
+  );
+  t.same(runners.map((r) => r.code), [0, 0], 'both runners pass their own thresholds');
+
+  const out = path.join(dir, 'verdict');
+  const v = await run(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'k8s', 'verdict', 'main.ts'), '--run-id', runId, '--out', out, '--mongo-url', stack.endpoints.mongoUrl, '--mongo-db', stack.endpoints.mongoDb, '--redis-url', stack.endpoints.redisUrl, ...logs], process.env);
+  t.equal(v.code, 0, `exit 0 on PASS\n${v.out.slice(-3000)}`);
+  const s = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as DemoSummary;
+  t.equal(s.verdict, 'PASS');
+  const acked = (log: string): number => (readFileSync(log, 'utf8').match(/^splitbench\.ack /gm) ?? []).length;
+  const perRunner = logs.map(acked);
+  t.ok(perRunner.every((n) => n > 0), `each runner acknowledged writes: ${perRunner.join(' + ')}`);
+  t.equal(s.routes.grpc.acknowledged + s.routes.redis.acknowledged, perRunner[0]! + perRunner[1]!, 'the verdict counts both runners');
+  t.same(s.reconciliation, { lost: 0, duplicated: 0, unacknowledged: 0 });
+  t.equal(s.split?.n, s.k6?.requests, "the split is tested on both runners' requests");
+  t.equal(s.environment.settings.runners, 2);
+
+  // A runner that did not finish (no summary line) makes the verdict refuse, not guess.
+  writeFileSync(logs[1]!, readFileSync(logs[1]!, 'utf8').replace(/^splitbench\.k6-summary .*$/m, ''));
+  const cut = await run(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'k8s', 'verdict', 'main.ts'), '--run-id', runId, '--out', out, '--mongo-url', stack.endpoints.mongoUrl, '--redis-url', stack.endpoints.redisUrl, ...logs], process.env);
+  t.equal(cut.code, 2);
+  t.match(cut.out, /runner-2\.log holds 0 summary lines, not 1: did that runner finish\?/);
+});
