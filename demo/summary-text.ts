@@ -1,5 +1,5 @@
 /** The demo's result as text: the table and verdict a person reads at the end of `npm run demo`. */
-import { ms, pct, table } from '../format/table.js';
+import { ms, pct, routeTable, table } from '../format/table.js';
 import { describeFinding, describeSplit } from '../reconcile/format.js';
 import type { DemoSummary } from './summary.js';
 import type { DemoFinding } from './verdict.js';
@@ -89,22 +89,7 @@ export function formatSummary(s: DemoSummary): string {
   const lines = [
     `splitbench demo ${s.runId}`,
     '',
-    table(
-      [
-        { header: 'route', cell: (r) => r.name },
-        { header: 'requests', cell: (r) => r.requests },
-        { header: 'acked', cell: (r) => r.acknowledged },
-        { header: 'stored', cell: (r) => r.stored },
-        { header: 'req/s', cell: (r) => r.rps.toFixed(1) },
-        { header: 'p50 ms', cell: (r) => ms(r.p50) },
-        { header: 'p95 ms', cell: (r) => ms(r.p95) },
-        { header: 'p99 ms', cell: (r) => ms(r.p99) },
-        { header: 'errors', cell: (r) => pct(r.errorRate) },
-        { header: 'retries', cell: (r) => r.retries },
-      ],
-      rows,
-      '',
-    ),
+    routeTable(rows, ''),
     '',
   ];
   if (s.faults) lines.push(...faultLines(s.faults), '');

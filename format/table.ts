@@ -47,3 +47,37 @@ export function pValue(p: number | null): string {
   if (p === null) return 'n/a';
   return p === 0 || p >= 0.001 ? p.toPrecision(3) : p.toExponential(2);
 }
+
+/** The per-route figures every run prints (k6's table, the demo's verdict): one column set, one order. */
+export interface RouteRow {
+  name: string;
+  requests: number;
+  acknowledged: number;
+  /** Records MongoDB holds for the route, when the caller has read them. */
+  stored?: number;
+  rps: number;
+  errorRate: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  attempts: number;
+  retries: number;
+}
+
+export function routeTable(rows: readonly RouteRow[], indent = '  '): string {
+  const stored = rows.some((r) => r.stored !== undefined);
+  const columns: Column<RouteRow>[] = [
+    { header: 'route', cell: (r) => r.name },
+    { header: 'requests', cell: (r) => r.requests },
+    { header: 'acked', cell: (r) => r.acknowledged },
+    ...(stored ? [{ header: 'stored', cell: (r: RouteRow) => r.stored ?? null }] : []),
+    { header: 'req/s', cell: (r) => r.rps.toFixed(1) },
+    { header: 'errors', cell: (r) => pct(r.errorRate) },
+    { header: 'p50 ms', cell: (r) => ms(r.p50) },
+    { header: 'p95 ms', cell: (r) => ms(r.p95) },
+    { header: 'p99 ms', cell: (r) => ms(r.p99) },
+    { header: 'attempts', cell: (r) => r.attempts },
+    { header: 'retries', cell: (r) => r.retries },
+  ];
+  return table(columns, rows, indent);
+}

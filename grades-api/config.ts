@@ -1,7 +1,7 @@
 /** grades-api settings, read and validated once at start (the same env names as the services). */
-import { MONGO_DB_DEFAULT } from '../contract/stores.js';
 import { DEFAULT_PORTS, DEFAULTS } from '../contract/services.js';
-import { readInt, readLogLevel, readPort, readString, readUrl, type Env } from '../service-kit/config.js';
+import { MONGO_DB_DEFAULT } from '../contract/stores.js';
+import { readInt, readLogLevel, readMongo, readPort, readString, readUrl, type Env } from '../service-kit/config.js';
 import type { LogLevel } from '../service-kit/logger.js';
 
 /** Not among contract's SERVICES (those are the benchmark's write path); its port is in DEFAULT_PORTS. */
@@ -27,9 +27,7 @@ export function loadConfig(env: Env): GradesApiConfig {
   return {
     host: readString(env, 'HOST', DEFAULTS.HOST),
     port: readPort(env, 'PORT', GRADES_API_PORT),
-    mongoUrl: readUrl(env, 'MONGO_URL', DEFAULTS.MONGO_URL, ['mongodb:', 'mongodb+srv:']),
-    mongoDb: readString(env, 'MONGO_DB', MONGO_DB_DEFAULT),
-    mongoTimeoutMs: readInt(env, 'MONGO_TIMEOUT_MS', DEFAULTS.MONGO_TIMEOUT_MS, 100, 60_000),
+    ...readMongo(env),
     redisUrl: readUrl(env, 'REDIS_URL', DEFAULTS.REDIS_URL, ['redis:', 'rediss:']),
     redisTimeoutMs: readInt(env, 'REDIS_TIMEOUT_MS', REDIS_TIMEOUT_MS_DEFAULT, 100, 60_000),
     shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', DEFAULTS.SHUTDOWN_GRACE_MS, 0, 600_000),

@@ -10,7 +10,7 @@ import { closeHttpServer, listen } from '../service-kit/lifecycle.js';
 import type { Logger } from '../service-kit/logger.js';
 import type { ServiceInstance } from '../service-kit/run-service.js';
 import { createMetrics } from '../service-kit/metrics.js';
-import { MongoGradeStore } from '../stores/mongo-grades.js';
+import { gradeStoreFor } from '../stores/mongo-grades.js';
 import type { GrpcServerConfig } from './config.js';
 import { createGradeService, ROUTE } from './grade-service.js';
 import { ServerHealth } from './health.js';
@@ -21,12 +21,7 @@ const HEALTH_INTERVAL_MS = 1000;
 
 export function createGrpcServer(config: GrpcServerConfig, logger: Logger): ServiceInstance {
   const metrics = createMetrics({ service: SERVICES.grpcServer, route: ROUTE, instance: config.instanceId });
-  const store = new MongoGradeStore({
-    url: config.mongoUrl,
-    dbName: config.mongoDb,
-    timeoutMs: config.mongoTimeoutMs,
-    observe: metrics.observeStore('mongodb'),
-  });
+  const store = gradeStoreFor(config, metrics.observeStore('mongodb'));
   const health = new ServerHealth([GRADE_SERVICE_NAME]);
   const protos = loadProtos();
   const server = new grpc.Server({ 'grpc.keepalive_permit_without_calls': 1, interceptors: [health.interceptor] });

@@ -1,6 +1,6 @@
 /** The k6 run's summary as a short table for a person (k6 prints its own only without handleSummary). */
 import type { K6Summary } from '../contract/k6-summary.ts';
-import { ms, pct, table } from '../format/table.ts';
+import { pct, routeTable } from '../format/table.ts';
 
 export function textSummary(s: K6Summary, what: string): string {
   const secs = (s.durationMs / 1000).toFixed(1);
@@ -11,21 +11,7 @@ export function textSummary(s: K6Summary, what: string): string {
     `  ${s.requests} requests in ${secs} s (${s.rps}/s), ${s.acknowledged} acknowledged (${s.replayed} replays), ` +
       `errors ${pct(s.errorRate)}, dropped iterations ${s.droppedIterations}, unrouted ${s.unrouted}`,
     '',
-    table(
-      [
-        { header: 'route', cell: (r) => r.name },
-        { header: 'requests', cell: (r) => r.requests },
-        { header: 'acked', cell: (r) => r.acknowledged },
-        { header: 'req/s', cell: (r) => r.rps },
-        { header: 'errors', cell: (r) => pct(r.errorRate) },
-        { header: 'p50 ms', cell: (r) => ms(r.p50) },
-        { header: 'p95 ms', cell: (r) => ms(r.p95) },
-        { header: 'p99 ms', cell: (r) => ms(r.p99) },
-        { header: 'attempts', cell: (r) => r.attempts },
-        { header: 'retries', cell: (r) => r.retries },
-      ],
-      rows,
-    ),
+    routeTable(rows),
   ];
   if (!s.setupCompleted) lines.push('', '  no load was sent: setup() did not finish (its error is above)');
   lines.push('', `  thresholds: ${s.thresholds.passed ? 'all passed' : `${s.thresholds.failed.length} FAILED`}`);

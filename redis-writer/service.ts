@@ -11,7 +11,7 @@ import { createMetrics } from '../service-kit/metrics.js';
 import { closeHttpServer, listen } from '../service-kit/lifecycle.js';
 import { createRestServer } from '../service-kit/rest-app.js';
 import type { ServiceInstance } from '../service-kit/run-service.js';
-import { MongoGradeStore } from '../stores/mongo-grades.js';
+import { gradeStoreFor } from '../stores/mongo-grades.js';
 import { RedisAggregates } from '../stores/redis-aggregates.js';
 import type { RedisWriterConfig } from './config.js';
 import { CountSweeper } from './sweeper.js';
@@ -22,12 +22,7 @@ const ROUTE = SERVICE_ROUTE[SERVICES.redisWriter];
 
 export function createRedisWriter(config: RedisWriterConfig, logger: Logger): ServiceInstance {
   const metrics = createMetrics({ service: SERVICES.redisWriter, route: ROUTE, instance: config.instanceId });
-  const mongo = new MongoGradeStore({
-    url: config.mongoUrl,
-    dbName: config.mongoDb,
-    timeoutMs: config.mongoTimeoutMs,
-    observe: metrics.observeStore('mongodb'),
-  });
+  const mongo = gradeStoreFor(config, metrics.observeStore('mongodb'));
   let lastRedisError = '';
   const redis = new RedisAggregates({
     url: config.redisUrl,

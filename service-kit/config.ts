@@ -2,6 +2,7 @@
  * Reading env config once at start. Every reader throws a ConfigError naming the variable, the bad
  * value and what is expected, so a misconfigured pod says why in its first log line.
  */
+import { MONGO_DB_DEFAULT } from '../contract/stores.js';
 import os from 'node:os';
 import { DEFAULTS } from '../contract/services.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
@@ -90,5 +91,20 @@ export function readCommon(env: Env, service: string): CommonConfig {
     shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', DEFAULTS.SHUTDOWN_GRACE_MS, 0, 600_000),
     instanceId: readInstanceId(env, service),
     logLevel: readLogLevel(env),
+  };
+}
+
+/** Where a service's MongoDB is: the same three settings wherever a service writes or reads records. */
+export interface MongoConfig {
+  mongoUrl: string;
+  mongoDb: string;
+  mongoTimeoutMs: number;
+}
+
+export function readMongo(env: Env): MongoConfig {
+  return {
+    mongoUrl: readUrl(env, 'MONGO_URL', DEFAULTS.MONGO_URL, ['mongodb:', 'mongodb+srv:']),
+    mongoDb: readString(env, 'MONGO_DB', MONGO_DB_DEFAULT),
+    mongoTimeoutMs: readInt(env, 'MONGO_TIMEOUT_MS', DEFAULTS.MONGO_TIMEOUT_MS, 50, 60_000),
   };
 }

@@ -131,6 +131,11 @@ export class MongoGradeStore {
   }
 }
 
+/** The store of a service's MongoDB settings (service-kit/config.ts readMongo), timed into its metrics. */
+export function gradeStoreFor(c: { mongoUrl: string; mongoDb: string; mongoTimeoutMs: number }, observe?: StoreObserver): MongoGradeStore {
+  return new MongoGradeStore({ url: c.mongoUrl, dbName: c.mongoDb, timeoutMs: c.mongoTimeoutMs, ...(observe ? { observe } : {}) });
+}
+
 /** Any driver failure other than a duplicate key means the write did not land: report "unavailable". */
 function toStoreError(err: unknown): Error {
   if (err instanceof ConflictError || err instanceof UnavailableError) return err;
