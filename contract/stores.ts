@@ -16,19 +16,18 @@ export const RECORD_FIELDS = {
   receivedAt: 'receivedAt',
   instance: 'instance',
   fingerprint: 'fingerprint',
-  /**
-   * Route B only: true from the MongoDB insert until redis-writer has counted the record in Redis. A
-   * record left pending (the Redis step failed, or the writer died) is counted by redis-writer's sweeper.
-   */
-  countPending: 'countPending',
 } as const;
 
+/**
+ * Route B's to-do list: one marker per record, written before the record and removed once the record is
+ * counted in Redis, so a record whose request failed half-way is counted by redis-writer's sweeper.
+ * Small by design (only what is in flight or stuck), so the sweeper can read all of it each time.
+ * Fields: `_id` (the record id), `runId`, `receivedAt`.
+ */
+export const PENDING_COLLECTION = 'count_pending';
+
 /** Indexes the writers ensure; the reconciler and dashboards query by run and route. */
-export const GRADES_INDEXES = [
-  { key: { runId: 1, route: 1 }, name: 'runId_route' },
-  // The sweeper's query: the few route-B records not yet counted in Redis.
-  { key: { countPending: 1 }, name: 'countPending' },
-] as const;
+export const GRADES_INDEXES = [{ key: { runId: 1, route: 1 }, name: 'runId_route' }] as const;
 
 /** Run id used when a request carries no X-Run-Id header. */
 export const NO_RUN_ID = 'none';

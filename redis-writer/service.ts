@@ -15,6 +15,7 @@ import { gradeStoreFor } from '../stores/mongo-grades.js';
 import { RedisAggregates } from '../stores/redis-aggregates.js';
 import type { RedisWriterConfig } from './config.js';
 import { CountSweeper } from './sweeper.js';
+import { PendingCounts } from '../stores/pending-counts.js';
 import { SERVICE_ROUTE } from '../contract/routes.js';
 import { SERVICES } from '../contract/services.js';
 
@@ -38,15 +39,17 @@ export function createRedisWriter(config: RedisWriterConfig, logger: Logger): Se
   // Records whose count did not happen with their request are counted later (sweeper.ts says why that
   // converges). Once a request is over, its record is left to the sweeper: its deadline, plus a store
   // call that may still land after it.
-  const sweeper = new CountSweeper({ mongo, redis, logger, settleMs: config.requestTimeoutMs + config.mongoTimeoutMs });
+  const pending = new PendingCounts(mongo);
+  const sweeper = new CountSweeper({ pending, redis, logger, settleMs: config.requestTimeoutMs + config.mongoTimeoutMs });
 
   const write = async (req: WriteRequest): Promise<WriteResult> => {
-    const stored = await mongo.save(req, ROUTE, new Date(), { countPending: true });
+    const now = new Date();
+    // The marker first: a record that exists without its count always has one (sweeper.ts).
+    await pending.mark(req.id, req.runId, now);
+    const stored = await mongo.save(req, ROUTE, now);
     // A replay of a record first stored by route A is not route B's to count.
-    if (stored.route === ROUTE) {
-      await redis.apply({ id: stored.id, runId: req.runId, route: ROUTE, receivedAt: stored.receivedAt, grade: req.grade });
-      sweeper.counted(stored.id);
-    }
+    if (stored.route === ROUTE) await redis.apply({ id: stored.id, runId: req.runId, route: ROUTE, receivedAt: stored.receivedAt, grade: req.grade });
+    sweeper.counted(stored.id);
     return stored;
   };
 

@@ -1,31 +1,39 @@
 /**
- * Route B's two stores converge. A record is inserted into MongoDB marked `countPending`, counted in
- * Redis (one idempotent Lua script, guarded by the record's `seen` marker), then unmarked. The sweeper
- * counts every record left marked once its request is surely over, so MongoDB and Redis agree whether
- * or not anyone retries. Why that holds whichever step a crash interrupts (docs/architecture.md):
- * - before the insert: nothing stored, nothing acknowledged;
- * - after the insert, before Redis: the mark stays; the sweeper counts it;
- * - after Redis, before the unmark: the sweeper runs the script again, the marker makes it a no-op,
- *   and it unmarks;
- * - a lost unmark (a batch not written): the same.
+ * Route B's two stores converge. Before a record is inserted into MongoDB, a pending marker is (the
+ * small collection contract/stores.ts PENDING_COLLECTION); the record is counted in Redis (one idempotent
+ * Lua script, guarded by the record's `seen` marker); then the marker goes. The sweeper counts every
+ * record whose marker outlived its request, so MongoDB and Redis agree whether or not anyone retries.
+ * Why that holds whichever step a crash interrupts (docs/architecture.md, "Route B's two stores"):
+ * - before the marker, or between marker and record: no record, nothing acknowledged; the marker is
+ *   left without a record and dropped once it is surely stale (ORPHAN_MS);
+ * - after the record, before Redis: the marker stays; the sweeper counts the record;
+ * - after Redis, before the marker is removed: the sweeper runs the script again, the seen marker
+ *   makes it a no-op, and it removes the marker.
  * What it cannot repair: Redis losing acknowledged writes (a power cut inside AOF's one-second fsync
- * window) after the record was unmarked, or a marker expired (7 days) before a record was swept.
+ * window) after the marker was removed, or a seen marker expired (7 days) before its record was swept.
  */
 import { GRADE_FIELDS, type Grade } from '../contract/grade.js';
 import type { Logger } from '../service-kit/logger.js';
-import type { GradeDocument, MongoGradeStore } from '../stores/mongo-grades.js';
+import type { GradeDocument } from '../stores/mongo-grades.js';
+import type { PendingCounts } from '../stores/pending-counts.js';
 import type { RedisAggregates } from '../stores/redis-aggregates.js';
 
+/**
+ * A marker whose record is not there this long after: its insert failed for good. Dropped only this
+ * late because a hung MongoDB may still commit an insert long after its client gave up.
+ */
+export const ORPHAN_MS = 10 * 60_000;
+
 export interface SweeperOptions {
-  mongo: MongoGradeStore;
+  pending: PendingCounts;
   redis: RedisAggregates;
   logger: Logger;
-  /** A record younger than this may still have its request in flight: leave it to the request. */
+  /** A marker younger than this may still have its request in flight: leave it to the request. */
   settleMs: number;
   intervalMs?: number;
-  /** Records per sweep. */
+  /** Markers per sweep. */
   batch?: number;
-  /** Unmark at most this often (one update for many records). */
+  /** Remove markers at most this often (one delete for many). */
   flushMs?: number;
   now?: () => number;
 }
@@ -37,9 +45,9 @@ function gradeOf(doc: GradeDocument): Grade {
 }
 
 export class CountSweeper {
-  /** Records the sweeper counted (its requests had not). */
+  /** Records the sweeper counted (their requests had not). */
   swept = 0;
-  private readonly toUnmark = new Set<string>();
+  private readonly done = new Set<string>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
@@ -50,35 +58,44 @@ export class CountSweeper {
     this.now = opts.now ?? Date.now;
   }
 
-  /** A record its own request has counted: unmark it with the next batch. */
+  /** A record its own request has counted (or that is not route B's to count): its marker can go. */
   counted(id: string): void {
-    this.toUnmark.add(id);
+    this.done.add(id);
   }
 
-  /** Counts what is left pending and older than settleMs; returns how many it counted now. */
+  /** Counts the records whose markers are older than settleMs; returns how many it counted now. */
   async sweepOnce(): Promise<number> {
-    const pending = await this.opts.mongo.findCountPending(new Date(this.now() - this.opts.settleMs), this.opts.batch ?? 500);
+    const stale = await this.opts.pending.stale(new Date(this.now() - this.opts.settleMs), this.opts.batch ?? 500);
     let countedNow = 0;
-    for (const doc of pending) {
-      const fresh = await this.opts.redis.apply({ id: doc._id, runId: doc.runId, route: doc.route, receivedAt: doc.receivedAt.toISOString(), grade: gradeOf(doc) });
-      if (fresh) countedNow++;
-      this.toUnmark.add(doc._id);
+    let orphans = 0;
+    for (const { marker, record } of stale) {
+      if (record === null) {
+        // No record (yet): its insert failed, or a hung MongoDB may still commit it. Keep it a while.
+        if (this.now() - marker.receivedAt.getTime() >= ORPHAN_MS) {
+          this.done.add(marker._id);
+          orphans++;
+        }
+        continue;
+      }
+      // A record first stored by route A (a retry replayed here) is not route B's to count.
+      if (record.route === 'redis' && (await this.opts.redis.apply({ id: record._id, runId: record.runId, route: record.route, receivedAt: record.receivedAt.toISOString(), grade: gradeOf(record) }))) countedNow++;
+      this.done.add(marker._id);
     }
     await this.flush();
     this.swept += countedNow;
-    if (pending.length > 0) this.opts.logger.info('swept records left pending', { pending: pending.length, countedNow });
+    if (countedNow > 0 || orphans > 0) this.opts.logger.info('swept records their requests left uncounted', { countedNow, orphans });
     return countedNow;
   }
 
-  /** Writes the unmarks gathered so far (one update). */
+  /** Removes the markers gathered so far (one delete). */
   async flush(): Promise<void> {
-    const ids = [...this.toUnmark];
-    this.toUnmark.clear();
+    const ids = [...this.done];
+    this.done.clear();
     try {
-      await this.opts.mongo.markCounted(ids);
+      await this.opts.pending.clear(ids);
     } catch (err) {
-      // Left marked: the next sweep counts them again (a no-op) and unmarks them.
-      this.opts.logger.warn('could not unmark counted records; the sweeper will', { count: ids.length, err });
+      // Left in place: the next sweep counts them again (a no-op) and removes them.
+      this.opts.logger.warn('could not remove pending markers; the sweeper will', { count: ids.length, err });
     }
   }
 
@@ -91,14 +108,14 @@ export class CountSweeper {
         });
     };
     const flush = (): void => {
-      if (this.toUnmark.size > 0) this.running = this.running.then(() => this.flush());
+      if (this.done.size > 0) this.running = this.running.then(() => this.flush());
       if (!this.stopped) this.flushTimer = setTimeout(flush, this.opts.flushMs ?? 200).unref();
     };
     this.sweepTimer = setTimeout(sweep, this.opts.intervalMs ?? 1000).unref();
     this.flushTimer = setTimeout(flush, this.opts.flushMs ?? 200).unref();
   }
 
-  /** Stops the loops and writes the last unmarks (at shutdown, before the stores close). */
+  /** Stops the loops and removes the last markers (at shutdown, before the stores close). */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.sweepTimer);

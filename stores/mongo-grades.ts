@@ -17,8 +17,6 @@ export interface GradeDocument extends Grade {
   receivedAt: Date;
   instance: string;
   fingerprint: string;
-  /** Route B: not yet counted in Redis (contract/stores.ts RECORD_FIELDS.countPending). */
-  countPending?: boolean;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -36,7 +34,7 @@ export interface MongoGradeStoreOptions {
 export class MongoGradeStore {
   readonly client: MongoClient;
   readonly collection: Collection<GradeDocument>;
-  private readonly observe: StoreObserver;
+  readonly observe: StoreObserver;
   private indexesReady: Promise<void> | undefined;
 
   constructor(opts: MongoGradeStoreOptions) {
@@ -53,11 +51,8 @@ export class MongoGradeStore {
     this.observe = opts.observe ?? (() => {});
   }
 
-  /**
-   * Stores the record once. Throws UnavailableError when MongoDB cannot be reached, ConflictError on a
-   * reused id. `countPending` marks a route-B record as not yet counted in Redis, in the same insert.
-   */
-  async save(req: WriteRequest, route: string, now: Date = new Date(), opts: { countPending?: boolean } = {}): Promise<WriteResult> {
+  /** Stores the record once. Throws UnavailableError when MongoDB cannot be reached, ConflictError on a reused id. */
+  async save(req: WriteRequest, route: string, now: Date = new Date()): Promise<WriteResult> {
     const doc: GradeDocument = {
       _id: req.id,
       ...req.grade,
@@ -66,7 +61,6 @@ export class MongoGradeStore {
       receivedAt: now,
       instance: req.instance,
       fingerprint: gradeFingerprint(req.grade),
-      ...(opts.countPending ? { countPending: true } : {}),
     };
     await this.ensureIndexes();
     try {
@@ -84,25 +78,6 @@ export class MongoGradeStore {
       throw new ConflictError(`id ${req.id} was already used for a different record`);
     }
     return { id: existing._id, route: existing.route, receivedAt: existing.receivedAt.toISOString(), replayed: true };
-  }
-
-  /** Route-B records still waiting to be counted, received before `before` (oldest first, at most `limit`). */
-  async findCountPending(before: Date, limit: number): Promise<GradeDocument[]> {
-    try {
-      return await timed(this.observe, 'find_pending', () => this.collection.find({ countPending: true, receivedAt: { $lt: before } }).sort({ receivedAt: 1 }).limit(limit).toArray());
-    } catch (err) {
-      throw toStoreError(err);
-    }
-  }
-
-  /** Clears the pending mark of records now counted in Redis (one update for many). */
-  async markCounted(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    try {
-      await timed(this.observe, 'mark_counted', () => this.collection.updateMany({ _id: { $in: ids } }, { $unset: { countPending: '' } }));
-    } catch (err) {
-      throw toStoreError(err);
-    }
   }
 
   async ping(): Promise<void> {

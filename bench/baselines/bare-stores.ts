@@ -9,24 +9,26 @@ import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { createClient } from 'redis';
 import type { Grade } from '../../contract/grade.js';
-import { GRADES_COLLECTION, GRADES_INDEXES } from '../../contract/stores.js';
+import { GRADES_COLLECTION, GRADES_INDEXES, PENDING_COLLECTION } from '../../contract/stores.js';
 import { applyRecordScript } from '../../stores/apply-record-script.js';
 import { scriptInputs } from '../../stores/redis-aggregates.js';
 
 export async function bareMongo(url: string, dbName: string) {
   const client = new MongoClient(url, { maxPoolSize: 20 });
   const grades = client.db(dbName).collection<Record<string, unknown>>(GRADES_COLLECTION);
+  const pending = client.db(dbName).collection<Record<string, unknown>>(PENDING_COLLECTION);
   for (const i of GRADES_INDEXES) await grades.createIndex({ ...i.key }, { name: i.name });
   return {
-    /** One record as the writers store it; `countPending` as route B marks it. */
-    insert: async (grade: Grade, route: string, countPending: boolean): Promise<{ id: string; receivedAt: Date }> => {
+    /** One record as the writers store it; with `marked`, route B's pending marker before it. */
+    insert: async (grade: Grade, route: string, marked: boolean): Promise<{ id: string; receivedAt: Date }> => {
       const id = randomUUID();
       const receivedAt = new Date();
-      await grades.insertOne({ _id: id as never, ...grade, runId: 'bench', route, receivedAt, instance: 'bare', fingerprint: '', ...(countPending ? { countPending: true } : {}) });
+      if (marked) await pending.insertOne({ _id: id as never, runId: 'bench', receivedAt });
+      await grades.insertOne({ _id: id as never, ...grade, runId: 'bench', route, receivedAt, instance: 'bare', fingerprint: '' });
       return { id, receivedAt };
     },
-    /** The batched unmark route B does after counting (one update for many records). */
-    unmark: (ids: string[]) => grades.updateMany({ _id: { $in: ids as never[] } }, { $unset: { countPending: '' } }),
+    /** The markers' batched removal route B does after counting (one delete for many). */
+    unmark: (ids: string[]) => pending.deleteMany({ _id: { $in: ids as never[] } }),
     close: () => client.close(),
   };
 }

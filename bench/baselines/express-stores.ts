@@ -1,7 +1,7 @@
 /**
- * Baseline, route B's honest ceiling: a bare express handler doing redis-writer's store writes (a
- * MongoDB insert marked countPending, the Redis script, the unmark batched every 200 ms) and nothing
- * else. redis-writer divided by this is what validation, idempotency, metrics and logging cost.
+ * Baseline, route B's honest ceiling: a bare express handler doing redis-writer's store writes (the
+ * pending marker, the MongoDB insert, the Redis script, the markers' removal batched every 200 ms) and
+ * nothing else. redis-writer divided by this is what validation, idempotency, metrics and logging cost.
  *   npx tsx bench/baselines/express-stores.ts MONGO_URL DB REDIS_URL
  */
 import express from 'express';

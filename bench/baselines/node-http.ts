@@ -1,6 +1,8 @@
 /** Baseline: the cheapest HTTP answer Node can give to POST /course (reads the body, answers 201 JSON). */
 import http from 'node:http';
 const server = http.createServer((req, res) => {
+  // The ingress in front of this stub polls GET /readyz: ready.
+  if (req.method !== 'POST') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ready"}');
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
