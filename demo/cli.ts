@@ -42,7 +42,7 @@ export function demoProgram(): Command {
         'asked) -> reconcile -> split test -> results/<run-id>/summary.json, index.html, logs. Exit 0 only on PASS.',
     )
     .option('--duration <d>', 'k6 duration, e.g. 30s, 2m (default 30s; 75s with --faults)', parse.duration)
-    .option('--rate <n>', 'requests per second offered', parse.positive, 150)
+    .option('--rate <n>', 'requests per second offered', parse.positive, 100)
     .option('--scenario <s>', `load profile: ${PROFILE_NAMES.join(' | ')}`, parse.oneOf([...PROFILE_NAMES, ...Object.keys(PROFILE_ALIASES)]), 'load')
     .option('--faults [plan]', `break things during the run: the default plan (${path.relative(REPO_ROOT, DEFAULT_FAULT_PLAN)}) or a YAML plan of yours`)
     .option('--retries <n>', "k6's retries of a 503, 504 or unanswered attempt, same Idempotency-Key", (raw: string) => {

@@ -16,7 +16,7 @@ import { createInterface } from 'node:readline';
 export async function analyseFaultRun(runDir: string, k6Log: string, runId: string, records: FaultRecord[], routes: string[], th: Thresholds): Promise<FaultAnalysis> {
   const file = samplesFileOf(runDir);
   if (file === undefined) throw new Error(`${runDir} holds no k6 samples: cannot split the run by its fault windows`);
-  const tracker = new RecoveryTracker(records, routes);
+  const tracker = new RecoveryTracker(records, routes, th.p99Ms);
   for await (const line of createInterface({ input: createReadStream(k6Log), crlfDelay: Infinity })) {
     for (const a of matchAckLines(line)) if (a.runId === runId) tracker.add(a);
   }

@@ -22,6 +22,8 @@ export interface K6RunOptions {
   thresholds?: { p95Ms: number; p99Ms: number; maxErrorRate?: number };
   /** The most VUs k6 may run (default: one per request per second, at least 100). */
   maxVUs?: number;
+  /** VUs k6 starts with; default a VU per 200 ms of latency at the rate. */
+  preAllocatedVUs?: number;
   /** RETRIES: retries of a 503, 504 or unanswered attempt (default: the script's, 3). */
   retries?: number;
   /** Called with k6's pid once it runs (the resource sampler measures k6 too). */
@@ -65,7 +67,7 @@ function k6Env(opts: K6RunOptions, files: { summaryFile: string; reportFile: str
   if (opts.rate !== undefined) {
     // Enough VUs ready at the start that the first seconds are not dropped while k6 allocates more
     // (a VU per 200 ms of latency at the rate), and head-room for a slow patch.
-    Object.assign(env, { [E.RATE]: String(opts.rate), [E.PRE_ALLOCATED_VUS]: String(Math.max(20, Math.ceil(opts.rate / 5))), [E.MAX_VUS]: String(opts.maxVUs ?? Math.max(100, Math.ceil(opts.rate))) });
+    Object.assign(env, { [E.RATE]: String(opts.rate), [E.PRE_ALLOCATED_VUS]: String(opts.preAllocatedVUs ?? Math.max(20, Math.ceil(opts.rate / 5))), [E.MAX_VUS]: String(opts.maxVUs ?? Math.max(100, Math.ceil(opts.rate))) });
   }
   if (opts.duration !== undefined) env[E.DURATION] = opts.duration;
   // k6 treats these as overrides of the scenario; never inherit them from the caller's shell.

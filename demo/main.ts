@@ -126,8 +126,10 @@ try {
       duration,
       routes,
       retries: opts.retries,
-      // A fault holds requests for seconds (timeouts, retries): room for the VUs that piles up.
-      ...(plan ? { maxVUs: Math.max(100, Math.ceil(opts.rate * 4)) } : {}),
+      // A fault holds requests for seconds (timeouts, retries): room for the VUs that piles up, and
+      // VUs ready before it, because k6 allocates extra VUs slowly and drops iterations meanwhile
+      // (a 3 s hang at 100 req/s held 177 VUs; with 20 pre-allocated k6 dropped 173 iterations).
+      ...(plan ? { maxVUs: Math.max(100, Math.ceil(opts.rate * 4)), preAllocatedVUs: Math.max(20, Math.ceil(opts.rate * 2)) } : {}),
       // Under faults k6's own thresholds would judge the fault windows too: the demo applies them
       // outside the windows itself (faults/analysis.ts).
       thresholds: plan ? { p95Ms: 3_600_000, p99Ms: 3_600_000, maxErrorRate: 1 } : thresholds,

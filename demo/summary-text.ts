@@ -1,4 +1,5 @@
 /** The demo's result as text: the table and verdict a person reads at the end of `npm run demo`. */
+import { NO_ROUTE } from '../contract/routes.js';
 import { ms, pct, routeTable, table } from '../format/table.js';
 import { describeFinding, describeSplit } from '../reconcile/format.js';
 import type { DemoSummary } from './summary.js';
@@ -40,8 +41,12 @@ export function describeDemoFinding(f: DemoFinding): string {
       const ms = f.fault.recoveryMs[f.route];
       return `NOT RECOVERED: after fault ${f.fault.index + 1} (${f.fault.action} ${f.fault.process}) route ${f.route} ${ms === null || ms === undefined ? 'never answered 2xx again' : `took ${(ms / 1000).toFixed(1)} s`} (bound ${f.boundMs / 1000} s)`;
     }
+    case 'fault-not-settled': {
+      const ms = f.fault.settleMs[f.route];
+      return `NOT SETTLED: after fault ${f.fault.index + 1} (${f.fault.action} ${f.fault.process}) route ${f.route} answered again but ${ms === null || ms === undefined ? 'never' : `only after ${(ms / 1000).toFixed(1)} s`} within its p99 threshold of ${f.p99Ms} ms (bound ${f.boundMs / 1000} s)`;
+    }
     case 'fault-recovered': {
-      const times = Object.entries(f.fault.recoveryMs).map(([r, ms]) => `${r} ${((ms ?? 0) / 1000).toFixed(1)} s`).join(', ');
+      const times = Object.entries(f.fault.recoveryMs).map(([r, ms]) => `${r} ${((ms ?? 0) / 1000).toFixed(1)} s (in time after ${((f.fault.settleMs[r] ?? 0) / 1000).toFixed(1)} s)`).join(', ');
       return `fault ${f.fault.index + 1}: ${f.fault.action} ${f.fault.process} at ${f.fault.at}s; routes answered 2xx again after ${times}`;
     }
     case 'threshold-outside-faults':
@@ -58,7 +63,7 @@ const secs = (ms: number | null | undefined): string | null => (ms === null || m
 function faultLines(f: NonNullable<DemoSummary['faults']>): string[] {
   const routes = Object.keys(f.faults[0]?.recoveryMs ?? {});
   return [
-    `faults (a route must answer 2xx again within ${f.boundMs / 1000} s of a fault's end)`,
+    `faults (within ${f.boundMs / 1000} s of a fault's end a route must answer 2xx again ("back") and answer new requests within its p99 threshold ("settled"))`,
     table(
       [
         { header: '#', cell: (x) => x.index + 1 },
@@ -66,12 +71,13 @@ function faultLines(f: NonNullable<DemoSummary['faults']>): string[] {
         { header: 'fault', cell: (x) => `${x.action} ${x.process}`, align: 'left' },
         { header: 'down s', cell: (x) => secs(x.endedAt === null ? null : x.endedAt - x.startedAt) },
         ...routes.map((r) => ({ header: `${r} back s`, cell: (x: (typeof f.faults)[number]) => secs(x.recoveryMs[r]) })),
+        ...routes.map((r) => ({ header: `${r} settled s`, cell: (x: (typeof f.faults)[number]) => secs(x.settleMs[r]) })),
         { header: 'recovered', cell: (x) => (x.recovered ? 'yes' : 'NO') },
       ],
       f.faults,
       '',
     ),
-    ...Object.entries(f.routes).map(([r, w]) => `${r.padEnd(6)} inside the faults: ${w.inside.requests} requests, errors ${w.inside.errorRate === null ? '-' : pct(w.inside.errorRate)}, p99 ${ms(w.inside.p99) ?? '-'} ms; outside: ${w.outside.requests}, errors ${w.outside.errorRate === null ? '-' : pct(w.outside.errorRate)}, p99 ${ms(w.outside.p99) ?? '-'} ms`),
+    ...Object.entries(f.routes).map(([r, w]) => `${(r === NO_ROUTE ? 'no route (ingress error or no answer)' : r).padEnd(6)} inside the faults: ${w.inside.requests} requests, errors ${w.inside.errorRate === null ? '-' : pct(w.inside.errorRate)}, p99 ${ms(w.inside.p99) ?? '-'} ms; outside: ${w.outside.requests}, errors ${w.outside.errorRate === null ? '-' : pct(w.outside.errorRate)}, p99 ${ms(w.outside.p99) ?? '-'} ms`),
   ];
 }
 
@@ -96,7 +102,7 @@ export function formatSummary(s: DemoSummary): string {
   if (s.cost) lines.push(...costLines(s.cost), '');
   if (s.split) lines.push(`split        ${describeSplit(s.split)}`);
   if (s.reconciliation) lines.push(`reconciled   lost ${s.reconciliation.lost}, duplicated ${s.reconciliation.duplicated}, stored but unacknowledged ${s.reconciliation.unacknowledged}`);
-  if (s.k6) lines.push(`k6           ${s.k6.requests} requests, ${s.k6.rps.toFixed(1)} req/s, dropped iterations ${s.k6.droppedIterations}, exit ${s.k6.exitCode}`);
+  if (s.k6) lines.push(`k6           ${s.k6.requests} requests, ${s.k6.rps.toFixed(1)} req/s, dropped iterations ${s.k6.droppedIterations}, ${s.k6.unrouted} answered by no route (failed), exit ${s.k6.exitCode}`);
   lines.push('', `verdict      ${s.verdict}`);
   for (const r of s.reasons) lines.push(`  - ${r}`);
   lines.push('');

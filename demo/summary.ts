@@ -67,7 +67,8 @@ export interface DemoSummary {
   routes: Record<RouteName, RouteResult>;
   split: ReconcileReport['split'] | null;
   reconciliation: { lost: number; duplicated: number; unacknowledged: number } | null;
-  k6: { exitCode: number; requests: number; rps: number; droppedIterations: number; thresholdsFailed: string[] } | null;
+  /** `unrouted`: requests whose answer named no route (the ingress's own error, or no answer at all); every one failed. */
+  k6: { exitCode: number; requests: number; rps: number; droppedIterations: number; unrouted: number; thresholdsFailed: string[] } | null;
   ingressRouted?: Record<string, number>;
   grades?: unknown;
   settle?: SettleResult;
@@ -120,7 +121,7 @@ export function buildSummary(inp: DemoInputs): DemoSummary {
     routes,
     split: rec?.split ?? null,
     reconciliation: rec ? { lost: rec.reconciliation.lost.count, duplicated: rec.reconciliation.duplicated.count, unacknowledged: rec.reconciliation.unacknowledged.count } : null,
-    k6: k6s ? { exitCode: inp.k6.exitCode, requests: k6s.requests, rps: k6s.rps, droppedIterations: k6s.droppedIterations, thresholdsFailed: k6s.thresholds.failed } : null,
+    k6: k6s ? { exitCode: inp.k6.exitCode, requests: k6s.requests, rps: k6s.rps, droppedIterations: k6s.droppedIterations, unrouted: k6s.unrouted, thresholdsFailed: k6s.thresholds.failed } : null,
     ...(inp.ingressRouted ? { ingressRouted: inp.ingressRouted } : {}),
     ...(inp.grades !== undefined ? { grades: inp.grades } : {}),
     ...(inp.settle ? { settle: inp.settle } : {}),

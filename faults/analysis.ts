@@ -17,10 +17,8 @@ export const RECOVERY_BOUND_MS = 15_000;
 /** results/<run-id>/faults.json: a FaultAnalysis without its findings (those are in summary.json). */
 export const FAULTS_SCHEMA = 'splitbench.faults/1';
 
-export interface FaultOutcome extends FaultRecord {
-  disruptionEnd: number;
-  recoveredAt: Record<string, number | null>;
-  recoveryMs: Record<string, number | null>;
+export interface FaultOutcome extends FaultRecord, Recovery {
+  /** Every route answered 2xx again, and in time, within the bound. */
   recovered: boolean;
 }
 
@@ -33,24 +31,25 @@ export interface Thresholds {
 export type FaultFinding =
   | { kind: 'fault-not-injected'; severity: 'fail'; fault: FaultOutcome }
   | { kind: 'fault-not-recovered'; severity: 'fail'; fault: FaultOutcome; route: string; boundMs: number }
+  | { kind: 'fault-not-settled'; severity: 'fail'; fault: FaultOutcome; route: string; boundMs: number; p99Ms: number }
   | { kind: 'fault-recovered'; severity: 'info'; fault: FaultOutcome }
   | { kind: 'threshold-outside-faults'; severity: 'fail'; route: string; what: 'errorRate' | 'p95' | 'p99'; value: number; limit: number };
 
 export interface FaultAnalysis {
   boundMs: number;
   faults: FaultOutcome[];
-  /** [fault start, last route's recovery] of each fault (to the bound when a route never recovered). */
+  /** [fault start, last route settled] of each fault (to the bound when a route never settled), widened to the last answer of a request in flight by then. */
   windows: TimeWindow[];
   /** Per route, inside and outside the windows (from the client's samples). */
   routes: WindowSummary['routes'];
   findings: FaultFinding[];
 }
 
-/** From each fault's start to its last route's recovery (to the bound when a route never recovered); recovery.ts widens these to the backlog's end. */
+/** From each fault's start to its last route settled (to the bound when a route never did); recovery.ts widens these to the backlog's end. */
 export function faultWindows(faults: readonly FaultOutcome[], boundMs = RECOVERY_BOUND_MS): TimeWindow[] {
   return faults.map((f) => {
-    const recovered = Object.values(f.recoveredAt);
-    const end = recovered.some((t) => t === null) ? f.disruptionEnd + boundMs : Math.max(f.disruptionEnd, ...(recovered as number[]));
+    const settled = Object.values(f.settledAt);
+    const end = settled.some((t) => t === null || t > f.disruptionEnd + boundMs) ? f.disruptionEnd + boundMs : Math.max(f.disruptionEnd, ...(settled as number[]));
     return { start: f.startedAt, end: end + 1 };
   });
 }
@@ -58,7 +57,8 @@ export function faultWindows(faults: readonly FaultOutcome[], boundMs = RECOVERY
 export function outcomes(records: readonly FaultRecord[], recovery: Recovery[], boundMs = RECOVERY_BOUND_MS): FaultOutcome[] {
   return records.map((r, i) => {
     const rec = recovery[i]!;
-    const recovered = r.error === undefined && Object.values(rec.recoveryMs).every((ms) => ms !== null && ms <= boundMs);
+    const within = (ms: number | null): boolean => ms !== null && ms <= boundMs;
+    const recovered = r.error === undefined && Object.values(rec.recoveryMs).every(within) && Object.values(rec.settleMs).every(within);
     return { ...r, ...rec, recovered };
   });
 }
@@ -81,7 +81,9 @@ export function analyseFaults(faults: FaultOutcome[], windows: TimeWindow[], sum
     else if (!f.recovered) {
       for (const route of routes) {
         const ms = f.recoveryMs[route];
+        const settle = f.settleMs[route];
         if (ms === null || ms === undefined || ms > boundMs) findings.push({ kind: 'fault-not-recovered', severity: 'fail', fault: f, route, boundMs });
+        else if (settle === null || settle === undefined || settle > boundMs) findings.push({ kind: 'fault-not-settled', severity: 'fail', fault: f, route, boundMs, p99Ms: th.p99Ms });
       }
     } else findings.push({ kind: 'fault-recovered', severity: 'info', fault: f });
   }

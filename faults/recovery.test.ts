@@ -18,30 +18,57 @@ t.test("a hang's disruption ends with it; a kill's at its signal", async (t) => 
 });
 
 t.test('a route recovers when a fresh request is acknowledged, not an old one answered late', async (t) => {
-  const tracker = new RecoveryTracker([fault({})], ['grpc', 'redis']);
+  const tracker = new RecoveryTracker([fault({})], ['grpc', 'redis'], 100);
   tracker.add(ack('grpc', T - 500, 4000)); // began before the hang ended: answered late, says nothing
   tracker.add(ack('grpc', T + 3200, 40)); // fresh: recovered at T+3240
   tracker.add(ack('grpc', T + 3100, 900)); // fresh too, but answered later
   tracker.add({ runId: 'r', route: 'redis', id: 'old-format', status: 201 }); // an old log line: no timing, ignored
   const [r] = tracker.result();
-  t.same(r, { disruptionEnd: T + 3000, recoveredAt: { grpc: T + 3240, redis: null }, recoveryMs: { grpc: 240, redis: null } });
+  t.same(r, {
+    disruptionEnd: T + 3000,
+    recoveredAt: { grpc: T + 3240, redis: null },
+    recoveryMs: { grpc: 240, redis: null },
+    // The second from T+3000 held a 900 ms answer (its p99 over 100 ms): not settled in what the run saw.
+    settledAt: { grpc: null, redis: null },
+    settleMs: { grpc: null, redis: null },
+  });
+});
+
+t.test('a route settles in the first second whose fresh requests were answered within the p99 threshold', async (t) => {
+  const tracker = new RecoveryTracker([fault({})], ['grpc'], 100);
+  tracker.add(ack('grpc', T + 3050, 30)); // recovered at T+3080 ...
+  tracker.add(ack('grpc', T + 3500, 1200)); // ... but the second from T+3000 still drains a backlog
+  tracker.add(ack('grpc', T + 4100, 2000)); // so does the next one
+  for (let i = 0; i < 50; i++) tracker.add(ack('grpc', T + 5000 + i * 20, 20 + i)); // the third answers in time
+  tracker.add(ack('grpc', T + 6100, 3000)); // a slow one later: the route had settled already
+  const [r] = tracker.result();
+  t.same(r!.recoveryMs, { grpc: 80 });
+  t.same(r!.settleMs, { grpc: 2000 }, 'from the start of the first calm second');
+  const [o] = outcomes([fault({})], [r!]);
+  t.equal(o!.recovered, true);
+  t.same(faultWindows([o!]), [{ start: T, end: T + 5001 }], 'the window runs to the last route settled');
 });
 
 t.test('the window runs to the last answer of a request in flight before the recovery', async (t) => {
-  const [o] = outcomes([fault({})], [{ disruptionEnd: T + 3000, recoveredAt: { grpc: T + 3240, redis: T + 3100 }, recoveryMs: { grpc: 240, redis: 100 } }]);
+  const [o] = outcomes([fault({})], [{ disruptionEnd: T + 3000, recoveredAt: { grpc: T + 3240, redis: T + 3100 }, recoveryMs: { grpc: 240, redis: 100 }, settledAt: { grpc: T + 3240, redis: T + 3100 }, settleMs: { grpc: 240, redis: 100 } }]);
   t.equal(o!.recovered, true);
   const [w] = faultWindows([o!]);
-  t.same(w, { start: T, end: T + 3241 }, 'start to the last route recovered');
+  t.same(w, { start: T, end: T + 3241 }, 'start to the last route settled');
   const widener = new WindowWidener([w!]);
   const sample = (t: number, value: number, metric: string = M.requestDuration): RouteSample => ({ metric: metric as RouteSample['metric'], t, value, route: 'grpc', status: '' });
   widener.add(sample(T + 9000, 7000)); // began at T+2000, inside: its answer at T+9000 ends the window
   widener.add(sample(T + 12_000, 4000)); // began at T+8000, after the recovery: steady state
+  widener.add(sample(T - 10, 500)); // began and ended before the fault: steady state
   widener.add(sample(T + 20_000, 1, M.acks)); // not a request duration
   t.same(widener.result(), [{ start: T, end: T + 9001 }]);
+
+  const early = new WindowWidener([w!]);
+  early.add(sample(T + 9500, 9700)); // began 200 ms before the fault, held by it: its answer is the fault's
+  t.same(early.result(), [{ start: T, end: T + 9501 }]);
 });
 
 t.test('verdict: a route that never recovers, thresholds apply outside the windows only', async (t) => {
-  const [o] = outcomes([fault({})], [{ disruptionEnd: T + 3000, recoveredAt: { grpc: null, redis: T + 3100 }, recoveryMs: { grpc: null, redis: 100 } }]);
+  const [o] = outcomes([fault({})], [{ disruptionEnd: T + 3000, recoveredAt: { grpc: null, redis: T + 3100 }, recoveryMs: { grpc: null, redis: 100 }, settledAt: { grpc: null, redis: T + 3100 }, settleMs: { grpc: null, redis: 100 } }]);
   t.equal(o!.recovered, false);
   t.same(faultWindows([o!]), [{ start: T, end: T + 3000 + 15_000 + 1 }], 'to the bound when a route never recovers');
   const figures = (errorRate: number, p99: number) => ({ requests: 100, acks: 100, errors: 0, errorRate, p50: 1, p95: 2, p99, attempts: 100, attemptsByStatus: {}, retries: 0 });
@@ -55,4 +82,13 @@ t.test('verdict: a route that never recovers, thresholds apply outside the windo
     ],
     "the grpc route's outage and redis's figures outside the faults; nothing about inside",
   );
+});
+
+t.test('verdict: a route that answers again but never in time has not recovered', async (t) => {
+  const [o] = outcomes([fault({})], [{ disruptionEnd: T + 3000, recoveredAt: { grpc: T + 3100, redis: T + 3100 }, recoveryMs: { grpc: 100, redis: 100 }, settledAt: { grpc: T + 3100, redis: T + 19_000 }, settleMs: { grpc: 100, redis: 16_000 } }]);
+  t.equal(o!.recovered, false, 'redis settled after the 15 s bound');
+  t.same(faultWindows([o!]), [{ start: T, end: T + 3000 + 15_000 + 1 }], 'to the bound when a route settles after it');
+  const figures = { requests: 100, acks: 100, errors: 0, errorRate: 0, p50: 1, p95: 2, p99: 20, attempts: 100, attemptsByStatus: {}, retries: 0 };
+  const a = analyseFaults([o!], [], { windows: [], routes: { grpc: { inside: figures, outside: figures }, redis: { inside: figures, outside: figures } } }, ['grpc', 'redis'], { maxErrorRate: 0.01, p95Ms: 50, p99Ms: 100 });
+  t.same(a.findings.map((f) => [f.kind, 'route' in f ? f.route : '']), [['fault-not-settled', 'redis']]);
 });

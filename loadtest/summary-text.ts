@@ -17,7 +17,7 @@ export function textSummary(s: K6Summary, what: string): string {
   lines.push('', `  thresholds: ${s.thresholds.passed ? 'all passed' : `${s.thresholds.failed.length} FAILED`}`);
   for (const t of s.thresholds.all) lines.push(`    ${t.ok ? 'ok  ' : 'FAIL'} ${t.metric} ${t.threshold}`);
   if (s.droppedIterations > 0) {
-    lines.push(`  note: ${s.droppedIterations} iterations were never started: MAX_VUS (${s.settings.maxVUs}) VUs could not keep up with the rate`);
+    lines.push(`  note: ${s.droppedIterations} iterations were never started: MAX_VUS (${s.settings.maxVUs}) VUs, or the ${s.settings.preAllocatedVUs} ready at the start while k6 allocated more, were all busy`);
   }
   return lines.join('\n') + '\n';
 }

@@ -69,7 +69,8 @@ function fixtureRun(t: Test, extra: Record<string, unknown>): string {
 // analysis without findings), stack/autoscaling.ts and cost/cost.ts.
 const fault: FaultOutcome = {
   index: 0, at: 5, target: 'redis', action: 'kill', duration: 0, process: 'redis<script>', startedAt: T0 + 5000, endedAt: T0 + 8000, pidBefore: 1, pidAfter: 2,
-  disruptionEnd: T0 + 5000, recoveredAt: { redis: T0 + 9200, grpc: null }, recoveryMs: { redis: 4200, grpc: null }, recovered: false,
+  disruptionEnd: T0 + 5000, recoveredAt: { redis: T0 + 9200, grpc: null }, recoveryMs: { redis: 4200, grpc: null },
+  settledAt: { redis: T0 + 9300, grpc: null }, settleMs: { redis: 4300, grpc: null }, recovered: false,
 };
 const FAULTS = { schema: FAULTS_SCHEMA, boundMs: 15_000, faults: [fault], windows: [{ start: T0 + 5000, end: T0 + 9500 }] };
 const REPLICAS: ReplicaTimeline = {
@@ -113,6 +114,8 @@ t.test('every section, in order, from its own file', async (t) => {
   t.notMatch(html, /a <b>store<\/b>/, 'reasons are escaped');
   t.match(html, /<td class="num">4\.2<\/td>/, 'redis recovered 4.2 s after the disruption ended');
   t.match(html, /class="bad">not recovered</, 'grpc: not recovered');
+  t.match(html, /<td class="num">4\.3<\/td>/, 'redis settled 4.3 s after the disruption ended');
+  t.match(html, /class="bad">not settled</, 'grpc: not settled');
   t.match(html, /<td>9 \/ 9<\/td>/, 'redis errors / retries in the fault window: 3 seconds x 3');
   t.match(html, />≥ 300</, 'capacity reached the max rate: a lower bound');
   t.match(html, /none met the SLO/);

@@ -19,6 +19,8 @@ export interface Fault {
   /** When the planned disruption ended: recovery counts from here. */
   disruptionEnd: number;
   recoveredAt: Record<string, number | null>;
+  /** When new requests were answered within the p99 threshold again (absent in runs before it was measured). */
+  settledAt: Record<string, number | null> | undefined;
   recovered: boolean;
   /** The fault's window: until every request in flight before the recovery had its answer. */
   window: { start: number; end: number } | undefined;
@@ -33,6 +35,7 @@ export function parseFaults(json: unknown, source: string): Fault[] {
     const at = `faults[${i}]`;
     const f = r.obj(raw, at);
     const rec = r.obj(f.recoveredAt, `${at}.recoveredAt`);
+    const settled = f.settledAt === undefined ? undefined : r.obj(f.settledAt, `${at}.settledAt`);
     const w = windows[i] === undefined ? undefined : r.obj(windows[i], `windows[${i}]`);
     return {
       target: r.str(f.target, `${at}.target`),
@@ -42,6 +45,7 @@ export function parseFaults(json: unknown, source: string): Fault[] {
       endedAt: f.endedAt === null ? null : r.time(f.endedAt, `${at}.endedAt`),
       disruptionEnd: r.time(f.disruptionEnd, `${at}.disruptionEnd`),
       recoveredAt: Object.fromEntries(Object.entries(rec).map(([route, v]) => [route, v === null ? null : r.time(v, `${at}.recoveredAt.${route}`)])),
+      settledAt: settled && Object.fromEntries(Object.entries(settled).map(([route, v]) => [route, v === null ? null : r.time(v, `${at}.settledAt.${route}`)])),
       recovered: f.recovered === true,
       window: w && { start: r.time(w.start, `windows[${i}].start`), end: r.time(w.end, `windows[${i}].end`) },
     };
@@ -86,17 +90,24 @@ export default section<{ faults: Fault[]; ts: TimeSeries | undefined }>({
           return fixed((at - f.disruptionEnd) / 1000);
         }),
         ...routes.map((r): Cell => {
+          const at = f.settledAt?.[r];
+          if (at === undefined) return null;
+          if (at === null) return { html: 'not settled', cls: 'bad' };
+          return fixed((at - f.disruptionEnd) / 1000);
+        }),
+        ...routes.map((r): Cell => {
           if (!ts) return null;
           const w = inWindow(ts, f.startedAt, end, r);
           return `${w.errors} / ${w.retries}`;
         }),
       ];
     });
-    const headers = ['process', 'action', 'started', 'back', 'down s', ...routes.map((r) => `${r} recovery s`), ...routes.map((r) => `${r} errors / retries`)];
+    const headers = ['process', 'action', 'started', 'back', 'down s', ...routes.map((r) => `${r} recovery s`), ...routes.map((r) => `${r} settled s`), ...routes.map((r) => `${r} errors / retries`)];
     return {
       html:
         "<p>Shaded on every time chart, until the fault's backlog had drained. Recovery: seconds from the end of the " +
         'disruption (the SIGCONT of a hang, the end of a stop, the signal of a kill) until the route acknowledged a request begun after it. ' +
+        'Settled: until requests begun from then on were answered within the p99 threshold (the backlog drained). ' +
         'Errors and retries: in the seconds the fault window touches.</p>' +
         table(headers, rows) +
         `<p class="note">${esc(faults.length)} fault(s).</p>`,
