@@ -1,5 +1,6 @@
 /** The demo's result as text: the table and verdict a person reads at the end of `npm run demo`. */
 import { NO_ROUTE } from '../contract/routes.js';
+import { HEAP_GROWTH_BOUND_BYTES } from '../cost/growth.js';
 import { ms, pct, routeTable, table } from '../format/table.js';
 import { describeFinding, describeSplit } from '../reconcile/format.js';
 import type { DemoSummary } from './summary.js';
@@ -81,6 +82,25 @@ function faultLines(f: NonNullable<DemoSummary['faults']>): string[] {
   ];
 }
 
+function memoryLines(growth: NonNullable<DemoSummary['memory']>): string[] {
+  const mib = (b: number | null): string => (b === null ? '-' : (b / 2 ** 20).toFixed(1));
+  return [
+    `memory (least-squares slope, MiB per 10 minutes; a leak is a heap that grows over the run and still in its second half, over ${mib(HEAP_GROWTH_BOUND_BYTES)} MiB)`,
+    table(
+      [
+        { header: 'process', cell: (g) => g.process, align: 'left' },
+        { header: 'samples', cell: (g) => g.samples },
+        { header: 'RSS', cell: (g) => mib(g.rssPer10Min) },
+        { header: 'heap', cell: (g) => mib(g.heapPer10Min) },
+        { header: 'heap, 2nd half', cell: (g) => mib(g.heapSecondHalfPer10Min) },
+        { header: 'growing', cell: (g) => (g.sustained ? 'YES' : 'no') },
+      ],
+      growth,
+      '',
+    ),
+  ];
+}
+
 function costLines(c: NonNullable<DemoSummary['cost']>): string[] {
   const mb = (b: number): string => (b / 2 ** 20).toFixed(0);
   return [
@@ -100,6 +120,7 @@ export function formatSummary(s: DemoSummary): string {
   ];
   if (s.faults) lines.push(...faultLines(s.faults), '');
   if (s.cost) lines.push(...costLines(s.cost), '');
+  if (s.memory?.length) lines.push(...memoryLines(s.memory), '');
   if (s.split) lines.push(`split        ${describeSplit(s.split)}`);
   if (s.reconciliation) lines.push(`reconciled   lost ${s.reconciliation.lost}, duplicated ${s.reconciliation.duplicated}, stored but unacknowledged ${s.reconciliation.unacknowledged}`);
   if (s.k6) lines.push(`k6           ${s.k6.requests} requests, ${s.k6.rps.toFixed(1)} req/s, dropped iterations ${s.k6.droppedIterations}, ${s.k6.unrouted} answered by no route (failed), exit ${s.k6.exitCode}`);
