@@ -1,5 +1,5 @@
 /**
- * Route B's two stores converge. Before a record is inserted into MongoDB, a pending marker is (the
+ * Route B's two stores converge. Before a record is inserted into MongoDB, a pending marker is written (to the
  * small collection contract/stores.ts PENDING_COLLECTION); the record is counted in Redis (one idempotent
  * Lua script, guarded by the record's `seen` marker); then the marker goes. The sweeper counts every
  * record whose marker outlived its request, so MongoDB and Redis agree whether or not anyone retries.
