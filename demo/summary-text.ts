@@ -125,7 +125,12 @@ export function formatSummary(s: DemoSummary): string {
   if (s.reconciliation) lines.push(`reconciled   lost ${s.reconciliation.lost}, duplicated ${s.reconciliation.duplicated}, stored but unacknowledged ${s.reconciliation.unacknowledged}`);
   if (s.k6) lines.push(`k6           ${s.k6.requests} requests, ${s.k6.rps.toFixed(1)} req/s, dropped iterations ${s.k6.droppedIterations}, ${s.k6.unrouted} answered by no route (failed), exit ${s.k6.exitCode}`);
   lines.push('', `verdict      ${s.verdict}`);
-  for (const r of s.reasons) lines.push(`  - ${r}`);
+  // Under the verdict, what decided it; findings that are only information follow as notes, so a
+  // FAIL is never listed beside a sentence that reads like a pass.
+  const deciding = s.reasons.filter((_, i) => s.findings[i]?.severity !== 'info');
+  const notes = s.reasons.filter((_, i) => s.findings[i]?.severity === 'info');
+  for (const r of deciding) lines.push(`  - ${r}`);
+  if (notes.length > 0) lines.push('notes', ...notes.map((r) => `  - ${r}`));
   lines.push('');
   for (const [what, file] of Object.entries(s.files)) lines.push(`${what.padEnd(12)} ${file}`);
   return lines.join('\n');

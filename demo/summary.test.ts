@@ -68,6 +68,15 @@ t.test('each failure makes the verdict FAIL and says why', async (t) => {
   }
 });
 
+t.test('the printed verdict lists what decided it; information follows as notes', async (t) => {
+  const failedK6 = { ...k6, thresholds: { passed: false, failed: ['route_req_duration{route:grpc} p(99)<100'], all: [] } };
+  const text = formatSummary(buildSummary({ ...base, k6: { exitCode: 99, summary: failedK6 } }));
+  const verdictBlock = text.slice(text.indexOf('verdict'), text.indexOf('\nnotes'));
+  t.match(verdictBlock, /verdict +FAIL\n {2}- k6 exited 99[^\n]*\n {2}- threshold failed: route_req_duration/, 'the failures under the verdict');
+  t.notMatch(verdictBlock, /within the weights/, 'not the split that held');
+  t.match(text, /\nnotes\n {2}- split: within the weights/, 'the split as a note');
+});
+
 t.test('dropped iterations and an interrupted run are notes, not failures', async (t) => {
   const s = buildSummary({ ...base, interrupted: true, k6: { exitCode: 0, summary: { ...k6, droppedIterations: 3 } } });
   t.equal(s.verdict, 'PASS');
