@@ -8,9 +8,9 @@ import type { SearchEvent } from './types.js';
 
 async function targets(): Promise<CapacityTarget[]> {
   return [
-    { name: 'grpc', result: await findCapacity(fakeSystem(437).run) },
-    { name: 'redis', result: await findCapacity(fakeSystem(Number.POSITIVE_INFINITY).run, { maxRps: 800 }) },
-    { name: 'split', result: await findCapacity(fakeSystem(0).run) },
+    { name: 'grpc', replicas: 1, result: await findCapacity(fakeSystem(437).run) },
+    { name: 'redis', replicas: 1, result: await findCapacity(fakeSystem(Number.POSITIVE_INFINITY).run, { maxRps: 800 }) },
+    { name: 'split', replicas: 1, result: await findCapacity(fakeSystem(0).run) },
   ];
 }
 
@@ -31,9 +31,25 @@ t.test('the table: one row per target with the figures at capacity, then a note 
 
 t.test('a capacity measured only once is marked in the table', async (t) => {
   const once = await findCapacity(fakeSystem(437).run, { maxTrials: 3 });
-  const text = formatCapacityTable([{ name: 'grpc', result: once }]);
+  const text = formatCapacityTable([{ name: 'grpc', replicas: 1, result: once }]);
   t.match(text, /grpc\s+400 \(once\)/);
   t.match(text, /grpc: stopped after 3 trials before the bracket was within the precision/);
+});
+
+t.test('several replica counts: a scaling table with each row\'s gain over the fewest replicas of its target', async (t) => {
+  const text = formatCapacityTable([
+    { name: 'grpc', replicas: 1, result: await findCapacity(fakeSystem(437).run) },
+    { name: 'grpc', replicas: 2, result: await findCapacity(fakeSystem(800).run) },
+    { name: 'grpc', replicas: 3, result: await findCapacity(fakeSystem(0).run) },
+  ]);
+  const rows = text.split('\n');
+  t.match(rows[0], /^target\s+replicas\s+capacity req\/s\s+gain\s+p50 ms/);
+  t.match(rows[1], /^grpc\s+1\s+436\s+1\.00x\s/, 'the baseline');
+  const twice = Number(/^grpc\s+2\s+(\d+)\s+(\d\.\d\d)x/.exec(rows[2] ?? '')?.[1]);
+  t.ok(twice > 436, `two replicas found more: ${rows[2]}`);
+  t.match(rows[2], new RegExp(`${(twice / 436).toFixed(2)}x`), 'gain = capacity / capacity with one replica');
+  t.match(rows[3], /^grpc\s+3\s+none\s+-\s/, 'no gain where nothing met the SLO');
+  t.match(text, /grpc x3: missed the SLO even at 5 req\/s/, 'notes name the replica count');
 });
 
 t.test('progress lines say which trial, at what rate, what it measured and where the bracket is', async (t) => {

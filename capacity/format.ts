@@ -2,8 +2,9 @@
  * Text for people, made from the capacity data at the edge: the summary table, one line per progress
  * event, and the wording of SLO violations. Nothing here is parsed back.
  */
+import { table, type Column } from '../format/table.js';
 import type { CapacityTarget } from './report.js';
-import type { SearchEvent, SearchOutcome, SloViolation } from './types.js';
+import type { CapacityResult, SearchEvent, SearchOutcome, SloViolation } from './types.js';
 
 function ms(v: number): string {
   return Number.isFinite(v) ? v.toFixed(1) : '-';
@@ -50,32 +51,51 @@ function capacityCell(target: CapacityTarget): string {
   return `${bound}${result.capacityRps}${result.confirmed ? '' : ' (once)'}`;
 }
 
-/** The capacity table: one row per target, then a note for every target that did not converge cleanly. */
+/** Capacity at the fewest replicas searched for the same target: what a scaling row is compared with. */
+function baseline(targets: readonly CapacityTarget[], t: CapacityTarget): CapacityTarget | undefined {
+  const same = targets.filter((x) => x.name === t.name);
+  return same.reduce<CapacityTarget | undefined>((low, x) => (low === undefined || x.replicas < low.replicas ? x : low), undefined);
+}
+
+/** "1.85x": capacity over the fewest replicas' capacity; '-' when either has none. */
+function gainCell(targets: readonly CapacityTarget[], t: CapacityTarget): string {
+  const base = baseline(targets, t);
+  if (base === undefined || base.result.capacityRps === null || t.result.capacityRps === null || base.result.capacityRps === 0) return '-';
+  return `${(t.result.capacityRps / base.result.capacityRps).toFixed(2)}x`;
+}
+
+/**
+ * The capacity table: one row per target (per target and replica count when several counts were
+ * searched: then a replicas column and each row's gain over the fewest replicas), then a note for
+ * every target that did not converge cleanly.
+ */
 export function formatCapacityTable(targets: readonly CapacityTarget[]): string {
-  const header = ['target', 'capacity req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'CPU ms/req', 'trials'];
-  const rows = targets.map((t) => {
-    const at = t.result.atCapacity;
-    return [
-      t.name,
-      capacityCell(t),
-      at ? ms(at.p50Ms) : '-',
-      at ? ms(at.p95Ms) : '-',
-      at ? ms(at.p99Ms) : '-',
-      at ? percent(at.errorRate) : '-',
-      at?.cpuMsPerRequest !== undefined ? at.cpuMsPerRequest.toFixed(2) : '-',
-      String(t.result.trials.length),
-    ];
-  });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
-  const out = [line(header), ...rows.map(line)];
+  const scaling = new Set(targets.map((t) => t.replicas)).size > 1;
+  const columns: Column<CapacityTarget>[] = [
+    { header: 'target', cell: (t) => t.name },
+    ...(scaling ? [{ header: 'replicas', cell: (t: CapacityTarget) => t.replicas }] : []),
+    { header: 'capacity req/s', cell: capacityCell },
+    ...(scaling ? [{ header: 'gain', cell: (t: CapacityTarget) => gainCell(targets, t) }] : []),
+    { header: 'p50 ms', cell: (t) => atCapacity(t, (a) => ms(a.p50Ms)) },
+    { header: 'p95 ms', cell: (t) => atCapacity(t, (a) => ms(a.p95Ms)) },
+    { header: 'p99 ms', cell: (t) => atCapacity(t, (a) => ms(a.p99Ms)) },
+    { header: 'errors', cell: (t) => atCapacity(t, (a) => percent(a.errorRate)) },
+    { header: 'CPU ms/req', cell: (t) => atCapacity(t, (a) => (a.cpuMsPerRequest !== undefined ? a.cpuMsPerRequest.toFixed(2) : '-')) },
+    { header: 'trials', cell: (t) => t.result.trials.length },
+  ];
+  const out = [table(columns, targets, '')];
   for (const t of targets) {
-    if (t.result.outcome.kind !== 'converged') out.push(`${t.name}: ${describeOutcome(t.result.outcome)}`);
+    const who = scaling ? `${t.name} x${t.replicas}` : t.name;
+    if (t.result.outcome.kind !== 'converged') out.push(`${who}: ${describeOutcome(t.result.outcome)}`);
     if (t.result.contradictions.length > 0) {
-      out.push(`${t.name}: also met the SLO at ${t.result.contradictions.join(', ')} req/s, above a rate that missed it (not monotone; the lower figure is reported)`);
+      out.push(`${who}: also met the SLO at ${t.result.contradictions.join(', ')} req/s, above a rate that missed it (not monotone; the lower figure is reported)`);
     }
   }
   return out.join('\n');
+}
+
+function atCapacity(t: CapacityTarget, cell: (at: NonNullable<CapacityResult['atCapacity']>) => string): string {
+  return t.result.atCapacity ? cell(t.result.atCapacity) : '-';
 }
 
 /** One progress line per event (trialStart prints nothing: the CLI shows the rate when the trial ends). */

@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError, parse, parseCommandLine } from '../cli/options.js';
 import { REPO_ROOT } from '../stack/tools.js';
@@ -31,7 +32,7 @@ const program = new Command('capacity')
   .option('--max-trials <n>', 'trials per target at most', parse.positiveInt, DEFAULT_SEARCH.maxTrials)
   .option('--p99 <ms>', 'SLO: p99 below this, ms', parse.positive, DEFAULT_SEARCH.slo.p99BelowMs)
   .option('--max-error-rate <r>', 'SLO: errors at most this fraction', parse.fraction, DEFAULT_SEARCH.slo.maxErrorRate)
-  .option('--replicas <n>', 'replicas of each service', parse.positiveInt, 1)
+  .option('--replicas <list>', 'replicas of each service; a list (1,2,3) searches each count and prints a scaling table', (raw: string) => raw.split(',').map((s) => parse.positiveInt(s.trim())), [1])
   .option('--out <dir>', 'results folder (default results/capacity-<time>)');
 
 interface Flags {
@@ -43,7 +44,7 @@ interface Flags {
   maxTrials: number;
   p99: number;
   maxErrorRate: number;
-  replicas: number;
+  replicas: number[];
   out?: string;
 }
 
@@ -66,18 +67,27 @@ const results: CapacityTarget[] = [];
 let stopping = false;
 process.on('SIGINT', () => (stopping = true));
 process.on('SIGTERM', () => (stopping = true));
-for (const target of CAPACITY_TARGETS.filter((t) => f.targets.includes(t.name))) {
-  if (stopping) break;
-  say(`${target.name}: starting a stack (${target.routes.join(' + ')})`);
-  const session = await startTarget(target, { dir: path.join(outDir, target.name), dataFile, replicas: f.replicas, say });
-  try {
-    const result = await findCapacity(session.runTrial, options, (e) => {
-      const line = formatSearchEvent(target.name, e);
-      if (line) say(line);
-    });
-    results.push({ name: target.name, result });
-  } finally {
-    await session.stop();
+const replicaCounts = [...new Set(f.replicas)].sort((a, b) => a - b);
+if (replicaCounts.length > 1 && Math.max(...replicaCounts) > availableParallelism()) {
+  // Replicas only add capacity where there are cores for them; said before the run, not found after it.
+  say(`this machine has ${availableParallelism()} CPUs: more replicas than that share them with each other, the stores and k6`);
+}
+for (const replicas of replicaCounts) {
+  for (const target of CAPACITY_TARGETS.filter((t) => f.targets.includes(t.name))) {
+    if (stopping) break;
+    const label = replicaCounts.length > 1 ? `${target.name} x${replicas}` : target.name;
+    say(`${label}: starting a stack (${target.routes.join(' + ')}, ${replicas} replica${replicas === 1 ? '' : 's'} of each service)`);
+    const dir = path.join(outDir, replicaCounts.length > 1 ? `${target.name}-x${replicas}` : target.name);
+    const session = await startTarget(target, { dir, dataFile, replicas, say });
+    try {
+      const result = await findCapacity(session.runTrial, options, (e) => {
+        const line = formatSearchEvent(label, e);
+        if (line) say(line);
+      });
+      results.push({ name: target.name, replicas, result });
+    } finally {
+      await session.stop();
+    }
   }
 }
 const report = capacityReport(results, options, startedAt);

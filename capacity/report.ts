@@ -1,6 +1,7 @@
 /**
- * The capacity run as one JSON document for machines. One definition of the shape; the lead may move it
- * into contract/ once the CLI writes it. Bump the schema id when a field changes meaning or goes away.
+ * The capacity run as one JSON document for machines (capacity.json). One definition of the shape:
+ * the run report's capacity section reads it by this schema id. Bump the id when a field changes
+ * meaning or goes away.
  */
 import type { CapacityResult, SearchOptions, Slo } from './types.js';
 
@@ -10,6 +11,8 @@ export const CAPACITY_SCHEMA = 'splitbench.capacity/1';
 export interface CapacityTarget {
   /** Stable machine name, e.g. `grpc`, `redis`, `split`. */
   name: string;
+  /** Replicas of each service the target's stack ran (the same for every service). */
+  replicas: number;
   result: CapacityResult;
 }
 

@@ -145,7 +145,7 @@ try {
   const after = await afterRun({ runId, outDir, endpoints: stack.endpoints, weights, run, routes, thresholds, soak: opts.scenario === 'soak', say: step });
   if (after.checks.report) writeFileSync(path.join(outDir, 'reconcile.json'), JSON.stringify(after.checks.report, null, 2) + '\n');
   // The report's inputs, one file per section (report/sections/).
-  if (after.faults) writeFileSync(path.join(outDir, 'faults.json'), JSON.stringify({ schema: FAULTS_SCHEMA, boundMs: after.faults.boundMs, faults: after.faults.faults, windows: after.faults.windows }, null, 2) + '\n');
+  if (after.faults) writeFileSync(path.join(outDir, 'faults.json'), JSON.stringify({ schema: FAULTS_SCHEMA, boundMs: after.faults.boundMs, settleBoundMs: after.faults.settleBoundMs, faults: after.faults.faults, windows: after.faults.windows }, null, 2) + '\n');
   if (after.cost) writeFileSync(path.join(outDir, 'cost.json'), JSON.stringify(after.cost, null, 2) + '\n');
   const summary = buildSummary({
     runId,

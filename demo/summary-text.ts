@@ -64,7 +64,7 @@ const secs = (ms: number | null | undefined): string | null => (ms === null || m
 function faultLines(f: NonNullable<DemoSummary['faults']>): string[] {
   const routes = Object.keys(f.faults[0]?.recoveryMs ?? {});
   return [
-    `faults (within ${f.boundMs / 1000} s of a fault's end a route must answer 2xx again ("back") and answer new requests within its p99 threshold ("settled"))`,
+    `faults (after a fault's end a route must answer 2xx again within ${f.boundMs / 1000} s ("back") and answer new requests within its p99 threshold within ${f.settleBoundMs / 1000} s ("settled"))`,
     table(
       [
         { header: '#', cell: (x) => x.index + 1 },

@@ -125,7 +125,7 @@ export function buildSummary(inp: DemoInputs): DemoSummary {
     ...(inp.ingressRouted ? { ingressRouted: inp.ingressRouted } : {}),
     ...(inp.grades !== undefined ? { grades: inp.grades } : {}),
     ...(inp.settle ? { settle: inp.settle } : {}),
-    ...(inp.faults ? { faults: { boundMs: inp.faults.boundMs, faults: inp.faults.faults, windows: inp.faults.windows, routes: inp.faults.routes } } : {}),
+    ...(inp.faults ? { faults: { boundMs: inp.faults.boundMs, settleBoundMs: inp.faults.settleBoundMs, faults: inp.faults.faults, windows: inp.faults.windows, routes: inp.faults.routes } } : {}),
     ...(inp.cost ? { cost: inp.cost } : {}),
     ...(inp.memory ? { memory: inp.memory } : {}),
     ...(inp.machine ? { machine: inp.machine } : {}),

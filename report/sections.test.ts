@@ -3,6 +3,7 @@
 // whose producers come later (faults.json, replicas.json, cost.json, capacity.json) in the shapes the
 // sections document. Then the page of it in headless Chromium (fault windows, replica steps).
 import t from 'tap';
+import type { CapacityReport } from '../capacity/report.js';
 import { costReport, type CostReport } from '../cost/cost.js';
 import { FAULTS_SCHEMA, type FaultOutcome } from '../faults/analysis.js';
 import { REPLICAS_SCHEMA, type ReplicaTimeline } from '../stack/autoscaling.js';
@@ -89,16 +90,16 @@ const COST: CostReport = costReport(
   { grpc: 100, redis: 94 },
   { grpc: 100, redis: 94 },
 );
-// As capacity/report.ts's capacityReport writes it (algo branch), trimmed to one trial per target.
-const trial = { index: 0, rateRps: 300, purpose: 'confirm', result: { offeredRps: 300, achievedRps: 298, requests: 2980, p50Ms: 4, p95Ms: 30, p99Ms: 80, errorRate: 0, droppedIterations: 0 }, verdict: { pass: true, violations: [] } };
-const CAPACITY = {
+// As capacity/report.ts's capacityReport writes it, trimmed to one trial per target.
+const trial = { index: 0, rateRps: 300, purpose: 'confirm' as const, result: { offeredRps: 300, achievedRps: 298, requests: 2980, p50Ms: 4, p95Ms: 30, p99Ms: 80, errorRate: 0, droppedIterations: 0 }, verdict: { pass: true, violations: [] } };
+const CAPACITY: CapacityReport = {
   schema: 'splitbench.capacity/1',
   startedAt: new Date(T0).toISOString(),
   slo: { p99BelowMs: 100, maxErrorRate: 0.001, maxDroppedIterations: 0 },
   search: { startRps: 100, minRps: 10, maxRps: 300, growthFactor: 2, precision: 0.05, maxTrials: 20, trialDurationS: 20 },
   targets: [
-    { name: 'grpc', result: { outcome: { kind: 'reachedMaxRate', maxRps: 300 }, capacityRps: 300, confirmed: true, atCapacity: trial.result, bracket: { passRps: 300, failRps: null }, contradictions: [], trials: [trial, trial] } },
-    { name: 'redis', result: { outcome: { kind: 'neverMetSlo', minRps: 10, violations: [] }, capacityRps: null, confirmed: false, atCapacity: null, bracket: { passRps: null, failRps: 10 }, contradictions: [], trials: [] } },
+    { name: 'grpc', replicas: 1, result: { outcome: { kind: 'reachedMaxRate', maxRps: 300 }, capacityRps: 300, confirmed: true, atCapacity: trial.result, bracket: { passRps: 300, failRps: null }, contradictions: [], trials: [trial, trial] } },
+    { name: 'redis', replicas: 1, result: { outcome: { kind: 'neverMetSlo', minRps: 10, violations: [] }, capacityRps: null, confirmed: false, atCapacity: null, bracket: { passRps: null, failRps: 10 }, contradictions: [], trials: [] } },
   ],
 };
 
@@ -125,6 +126,14 @@ t.test('every section, in order, from its own file', async (t) => {
   const replicas = r.charts.find((c) => c.id === 'chart-replicas')!;
   t.same(replicas.x, [T0 / 1000, T0 / 1000 + 9, T0 / 1000 + 19], 'change times and the run\'s last second');
   t.same(replicas.series.map((s) => s.values), [[1, 2, 2], [1, 1, 1]], 'replicas carried forward to each of them');
+});
+
+t.test('capacity searched at several replica counts: a replicas column', async (t) => {
+  const grpc = CAPACITY.targets[0]!;
+  const scaling = { ...CAPACITY, targets: [grpc, { ...grpc, replicas: 2 }] };
+  const html = buildReport(fixtureRun(t, { 'capacity.json': scaling })).html;
+  t.match(html, /<th>target<\/th><th>replicas<\/th><th>capacity req\/s<\/th>/);
+  t.notMatch(buildReport(fixtureRun(t, { 'capacity.json': CAPACITY })).html, /<th>replicas<\/th>/, 'one count: no column');
 });
 
 t.test("the split over time ends at the verdict's own test", async (t) => {

@@ -1,17 +1,17 @@
 /**
- * The capacity table (capacity.json): per searched target, the highest rate that met the SLO, how the
- * search ended and the figures at that rate. Input: capacity/'s CapacityReport (schema
- * splitbench.capacity/1, capacity/report.ts on the algo branch); this reads only the fields below, so
- * it does not import a module main does not have yet. When capacity/ lands, its type replaces these.
+ * The capacity table (capacity.json): per searched target and replica count, the highest rate that met
+ * the SLO, how the search ended and the figures at that rate. The file is capacity/report.ts's
+ * CapacityReport; this checks, by its schema id, only the fields the page shows (a file from disk is
+ * not trusted to be what the type says).
  */
+import { CAPACITY_SCHEMA } from '../../capacity/report.js';
 import { fixed, percent, table, type Cell } from '../html.js';
 import { section } from '../section.js';
 import { reader } from './inputs.js';
 
-export const CAPACITY_SCHEMA = 'splitbench.capacity/1';
-
 export interface CapacityTarget {
   name: string;
+  replicas: number;
   outcome: string;
   capacityRps: number | null;
   confirmed: boolean;
@@ -39,6 +39,8 @@ export function parseCapacity(json: unknown, source: string): Capacity {
       const ac = res.atCapacity === null || res.atCapacity === undefined ? null : r.obj(res.atCapacity, `${at}.result.atCapacity`);
       return {
         name: r.str(t.name, `${at}.name`),
+        // Files written before replica counts were searched ran one replica of each service.
+        replicas: t.replicas === undefined ? 1 : r.num(t.replicas, `${at}.replicas`),
         outcome: r.str(r.obj(res.outcome, `${at}.result.outcome`).kind, `${at}.result.outcome.kind`),
         capacityRps: r.numOrNull(res.capacityRps, `${at}.result.capacityRps`),
         confirmed: res.confirmed === true,
@@ -60,8 +62,10 @@ export default section<Capacity>({
   title: 'Capacity',
   load: (run) => run.json('capacity.json', parseCapacity),
   render(c) {
+    const scaling = new Set(c.targets.map((t) => t.replicas)).size > 1;
     const rows = c.targets.map((t): Cell[] => [
       t.name,
+      ...(scaling ? [t.replicas] : []),
       t.capacityRps === null ? { html: 'none met the SLO', cls: 'bad' } : `${t.outcome === 'reachedMaxRate' ? '≥ ' : ''}${fixed(t.capacityRps, 0)}`,
       t.confirmed ? 'yes' : 'no',
       t.outcome,
@@ -75,7 +79,7 @@ export default section<Capacity>({
     return {
       html:
         `<p>The highest offered rate that met the SLO (p99 &lt; ${c.slo.p99BelowMs} ms, errors ≤ ${percent(c.slo.maxErrorRate, 1)}, dropped iterations ≤ ${c.slo.maxDroppedIterations}), found by search.</p>` +
-        table(['target', 'capacity req/s', 'confirmed', 'outcome', 'bracket req/s', 'achieved req/s', 'p99 ms', 'errors', 'CPU ms/req', 'trials'], rows),
+        table(['target', ...(scaling ? ['replicas'] : []), 'capacity req/s', 'confirmed', 'outcome', 'bracket req/s', 'achieved req/s', 'p99 ms', 'errors', 'CPU ms/req', 'trials'], rows),
       charts: [],
     };
   },
