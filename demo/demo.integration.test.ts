@@ -1,24 +1,20 @@
 // A few seconds of the whole pipeline, as `npm run demo` runs it: generator, stack, k6 through the
 // split, reconciliation, split test, results. A broken link anywhere in the chain fails here.
 import t from 'tap';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT, findBinary } from '../stack/tools.js';
+import { findBinary } from '../stack/tools.js';
+import { runTsx } from '../test/run-cli.js';
 
 const k6 = findBinary('k6');
 t.test('npm run demo, short: PASS, nothing lost, split within its test, every result file written', { skip: k6 ? false : 'k6 not built: run npm run tools' }, async (t) => {
   const out = mkdtempSync(path.join(os.tmpdir(), 'splitbench-demo-'));
   t.teardown(() => rmSync(out, { recursive: true, force: true }));
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'demo/main.ts'), '--duration', '5s', '--rate', '40', '--pool', '500', '--out', out,
+  const { code, output } = await runTsx('demo/main.ts', ['--duration', '5s', '--rate', '40', '--pool', '500', '--out', out,
     // The chain is under test here, not its speed: other tests load this machine at the same time,
     // so latency thresholds are set out of reach (the demo's defaults are 50 and 100 ms).
-    '--p95', '10000', '--p99', '20000'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    '--p95', '10000', '--p99', '20000']);
   t.equal(code, 0, 'exit 0 on PASS');
   if (code !== 0) t.comment(output.slice(-4000));
   const runs = readdirSync(out);

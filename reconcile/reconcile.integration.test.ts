@@ -2,10 +2,8 @@
 // mongod, or the FerretDB build in .tools/bin). Records are written by the real stores the services
 // use; the ack log and summary.json are written as k6 writes them. Then reconcileRun() and the CLI must
 // name every planted finding.
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { createClient } from 'redis';
 import { REDIS_KEYS } from '../contract/stores.js';
@@ -15,22 +13,12 @@ import { MongoGradeStore } from '../stores/mongo-grades.js';
 import { RedisAggregates } from '../stores/redis-aggregates.js';
 import { describeFinding } from './format.js';
 import { k6SummaryFixture } from './k6-summary-fixture.js';
+import { runTsx } from '../test/run-cli.js';
 import { reconcileRun, type ReconcileReport } from './run.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const grade = { curso: 'SO1', facultad: 'Ingenieria', carrera: 'Sistemas', region: 'NORTE', nota: 75 };
 
-function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'reconcile/main.ts', ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runCli = (args: string[], env: NodeJS.ProcessEnv = process.env) => runTsx('reconcile/main.ts', args, env);
 
 const summaryJson = (runId: string, routes: Record<string, { requests: number; acknowledged: number }>) => JSON.stringify(k6SummaryFixture(runId, routes));
 

@@ -6,24 +6,16 @@
 // The compare page: the run against a copy of itself (no difference), and against a copy with a known
 // difference (route redis 1 s slower than the run's slowest second, and 20% errors): exactly those show.
 import t from 'tap';
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseTimeSeries, TIMESERIES_FILES } from '../contract/timeseries.js';
 import { REPO_ROOT, findBinary } from '../stack/tools.js';
+import { runTsx } from '../test/run-cli.js';
 import { hasChromium, launch, openPage } from './browser.js';
 
 const OUT = path.join(REPO_ROOT, 'results', 'report-test');
 const skip = !findBinary('k6') ? 'k6 not built: run npm run tools' : !hasChromium() ? 'no /usr/bin/chromium: run bash scripts/install-browser.sh' : false;
 
-function run(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, out, err })));
-}
 
 /** A copy of the run whose route redis is `shiftMs` slower in every second and has 20% more errors. */
 function slowerCopy(from: string, to: string): void {
@@ -44,13 +36,13 @@ t.test('the report of a real run, and the compare page, in headless Chromium', {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
   // 10 s: enough seconds per run for the per-second latency test to separate two runs at all.
-  const demo = await run(['demo/main.ts', '--duration', '10s', '--rate', '40', '--pool', '500', '--out', OUT, '--p95', '10000', '--p99', '20000']);
+  const demo = await runTsx('demo/main.ts', ['--duration', '10s', '--rate', '40', '--pool', '500', '--out', OUT, '--p95', '10000', '--p99', '20000']);
   const runs = readdirSync(OUT).filter((f) => f.startsWith('demo-'));
   t.equal(runs.length, 1, 'one run folder');
   const dir = path.join(OUT, runs[0]!);
   const index = path.join(dir, 'index.html');
-  if (!t.ok(existsSync(index), 'the demo wrote index.html')) return t.comment(demo.err.slice(-3000));
-  t.match(demo.err, /demo: report: .*index\.html \(\d+ sections, 6 charts\)/, 'and said so');
+  if (!t.ok(existsSync(index), 'the demo wrote index.html')) return t.comment(demo.stderr.slice(-3000));
+  t.match(demo.stderr, /demo: report: .*index\.html \(\d+ sections, 6 charts\)/, 'and said so');
   t.ok(existsSync(path.join(dir, 'report.html')), "k6's own report.html stays beside it");
   t.ok(existsSync(path.join(dir, TIMESERIES_FILES.series)), 'timeseries.json written');
   t.ok(existsSync(path.join(dir, TIMESERIES_FILES.routeSamples)), 'route samples kept');
@@ -84,9 +76,9 @@ t.test('the report of a real run, and the compare page, in headless Chromium', {
     ['redis slower, more errors', slow, ['redis error rate', 'redis p50 ms', 'redis p95 ms', 'redis p99 ms']],
   ] as const) {
     const page = path.join(OUT, `compare-${name.split(' ')[0]}.html`);
-    const res = await run(['compare/main.ts', dir, other, '--out', page, '--json']);
-    t.equal(res.code, 0, `${name}: compare exits 0${res.code ? `\n${res.err}` : ''}`);
-    const c = JSON.parse(res.out) as { rows: { route: string; figure: string; significant: boolean }[] };
+    const res = await runTsx('compare/main.ts', [dir, other, '--out', page, '--json']);
+    t.equal(res.code, 0, `${name}: compare exits 0${res.code ? `\n${res.stderr}` : ''}`);
+    const c = JSON.parse(res.stdout) as { rows: { route: string; figure: string; significant: boolean }[] };
     t.same(c.rows.filter((r) => r.significant).map((r) => `${r.route} ${r.figure}`), expected, `${name}: the differences beyond noise`);
     const cs = await openPage(browser, page);
     t.same(cs.consoleErrors, [], `${name}: no console errors`);

@@ -3,13 +3,12 @@
 // a SIGTERM of grpc-server kept down for a second. Whatever broke: nothing acknowledged is lost or
 // counted twice, route B's stores agree, and every route answered 2xx again after every fault.
 // Latency thresholds are out of reach: the chain under faults is under test here, not its speed.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import type { DemoSummary } from '../demo/summary.js';
-import { REPO_ROOT } from '../stack/tools.js';
+import { runTsx } from './run-cli.js';
 
 const PLAN = `faults:
   - { at: 2s, target: mongo, action: hang, duration: 2s }
@@ -23,11 +22,7 @@ t.test('a fault run: 0 lost, 0 duplicated, the stores agree, every fault recover
   const plan = path.join(out, 'plan.yaml');
   writeFileSync(plan, PLAN);
   const args = ['--faults', plan, '--duration', '20s', '--rate', '30', '--pool', '300', '--warmup', '50', '--out', path.join(out, 'results'), '--p95', '600000', '--p99', '600000', '--max-error-rate', '0.5'];
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'demo/main.ts'), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  const { code, output } = await runTsx('demo/main.ts', args);
   t.equal(code, 0, 'exit 0: PASS');
   if (code !== 0) t.comment(output.slice(-5000));
   t.match(output, /fault plan \(3 faults, times from the start of the load\)/, 'the plan is printed before the run');

@@ -1,7 +1,6 @@
 // The cluster verdict on real parts: the local stack stands in for the cluster's services and stores,
 // and two real k6 processes run one test split by execution segments, as k6-operator's runners do
 // (parallelism 2). Their logs, ack lines and summary lines together, go to k8s/verdict/main.ts.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,18 +9,13 @@ import { K6_OFFLINE_ENV } from '../../contract/load-profiles.js';
 import type { DemoSummary } from '../../demo/summary.js';
 import { startStack } from '../../stack/stack.js';
 import { findBinary, REPO_ROOT } from '../../stack/tools.js';
+import { runCommand } from '../../test/run-cli.js';
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile?: string): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('close', (code) => {
-      if (logFile) writeFileSync(logFile, out);
-      resolve({ code, out });
-    });
-  });
+/** A runner's log is what the verdict reads, written as the pod's log would be. */
+async function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile?: string): Promise<{ code: number | null; out: string }> {
+  const r = await runCommand(cmd, args, env);
+  if (logFile) writeFileSync(logFile, r.output);
+  return { code: r.code, out: r.output };
 }
 
 t.test('two runners by execution segments: one verdict, counts that add up, PASS', async (t) => {
