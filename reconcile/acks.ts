@@ -7,7 +7,7 @@
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { ACK_LOG_MARKER, ACK_STATUSES, matchAckLines } from '../contract/ack-line.js';
+import { ACK_LOG_MARKER, ACK_STATUSES, matchAckLines, type AckLine } from '../contract/ack-line.js';
 import { IDEMPOTENCY_KEY_PATTERN } from '../contract/http.js';
 import { ROUTE_TOKEN_PATTERN, ROUTES, type RouteName } from '../contract/routes.js';
 
@@ -70,7 +70,11 @@ const flat = (s: string): string => (' ' + s).slice(1);
 export class AckCollector {
   private readonly log: AckLog;
 
-  constructor(readonly runId: string) {
+  /** `onAck`: also hands each of this run's ack lines, as parsed, to another reader (the fault analysis's timing). */
+  constructor(
+    readonly runId: string,
+    private readonly onAck?: (a: AckLine) => void,
+  ) {
     this.log = emptyLog(runId);
   }
 
@@ -79,7 +83,10 @@ export class AckCollector {
     log.lines.total++;
     if (!text.includes(ACK_LOG_MARKER)) return;
     const lines = matchAckLines(text);
-    for (const a of lines) this.ack(a.runId, a.route, a.id, a.status, text);
+    for (const a of lines) {
+      this.ack(a.runId, a.route, a.id, a.status, text);
+      if (a.runId === this.runId) this.onAck?.(a);
+    }
     if (lines.length === 0) this.malformed(text);
   }
 
@@ -147,8 +154,8 @@ export function parseAcks(text: string, runId: string): AckLog {
 }
 
 /** Reads ack lines from a stream (a file, stdin, `kubectl logs` output) line by line. */
-export async function readAckStream(input: Readable, runId: string): Promise<AckLog> {
-  const collector = new AckCollector(runId);
+export async function readAckStream(input: Readable, runId: string, onAck?: (a: AckLine) => void): Promise<AckLog> {
+  const collector = new AckCollector(runId, onAck);
   // readline does not forward its input's errors; capture them and rethrow after the loop ends.
   let failure: unknown;
   input.once('error', (err) => {
@@ -161,12 +168,12 @@ export async function readAckStream(input: Readable, runId: string): Promise<Ack
 }
 
 /** Reads ack lines from a file, streamed. Throws with the path when the file cannot be opened. */
-export async function readAckFile(file: string, runId: string): Promise<AckLog> {
+export async function readAckFile(file: string, runId: string, onAck?: (a: AckLine) => void): Promise<AckLog> {
   // Open first so a missing or unreadable file fails here with a plain error, before any parsing.
   const handle = await open(file, 'r').catch((err: NodeJS.ErrnoException) => {
     throw new Error(`cannot read the k6 log ${file}: ${err.code ?? err.message}`, { cause: err });
   });
-  return readAckStream(handle.createReadStream(), runId);
+  return readAckStream(handle.createReadStream(), runId, onAck);
 }
 
 /** Distinct ids of this run acknowledged on any route (grpc, redis or unrouted). */
