@@ -2,7 +2,8 @@
 // mongod, or the FerretDB build in .tools/bin). Records are written by the real stores the services
 // use; the ack log and summary.json are written as k6 writes them. Then reconcileRun() and the CLI must
 // name every planted finding.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { createClient } from 'redis';
@@ -195,6 +196,14 @@ t.test('CLI usage: --help, and exit 2 with a message on bad usage', async (t) =>
     t.equal(r.code, 2, `exit 2: ${args.join(' ')}`);
     t.match(r.stderr, message);
   }
+  // A k6 summary of another run is a usage error (the flags do not fit together), not a failed reconciliation.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'splitbench-reconcile-usage-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const otherSummary = path.join(dir, 'other-summary.json');
+  writeFileSync(otherSummary, summaryJson('someone-else', { grpc: { requests: 1, acknowledged: 1 }, redis: { requests: 1, acknowledged: 1 } }));
+  const mixed = await runCli(['--run-id', 'r1', '--acks', 'x', '--summary', otherSummary, '--mongo-url', 'mongodb://h', '--redis-url', 'redis://h']);
+  t.equal(mixed.code, 2);
+  t.match(mixed.stderr, /is for run someone-else, not r1\n\(run with --help for usage\)/);
   const noStore = await runCli(['--run-id', 'r1', '--acks', 'x'], { ...process.env, MONGO_URL: '', REDIS_URL: '' });
   t.equal(noStore.code, 2);
   t.match(noStore.stderr, /no MongoDB: give --mongo-url, --endpoints, or set MONGO_URL/);

@@ -4,6 +4,7 @@
  * format.ts makes the text, cli.ts the command line.
  */
 import { readFile } from 'node:fs/promises';
+import { UsageError } from '../cli/options.js';
 import { RUN_ID_PATTERN } from '../contract/http.js';
 import { parseK6Summary, SummaryError, type K6Summary } from '../contract/k6-summary.js';
 import type { RouteName } from '../contract/routes.js';
@@ -59,10 +60,6 @@ export interface ReconcileReport {
   split: SplitTestResult & { source: SplitSource };
   ackFile: { file: string; lines: number; acks: number; otherRuns: number; otherRunIds: string[]; malformed: number };
   inputs: { summaryFile: string | null; mongoDb: string; weightsFrom: string };
-}
-
-export class UsageError extends Error {
-  override name = 'UsageError';
 }
 
 export async function readK6Summary(file: string): Promise<K6Summary> {
