@@ -8,6 +8,7 @@ import type { Fault, FaultTarget } from '../faults/plan.js';
 import { ResourceSampler, type ResourceSample } from '../stack/resources.js';
 import type { LocalAutoscaler, ReplicaTimeline } from '../stack/autoscaling.js';
 import type { RunningStack } from '../stack/stack.js';
+import { pause } from '../stack/process.js';
 import type { Supervisor } from '../stack/supervisor.js';
 import { runK6, type K6RunOptions, type K6RunResult } from './k6-run.js';
 import { readCpuTimes, type CpuTimes } from './machine.js';
@@ -31,8 +32,6 @@ export function faultTarget(stack: RunningStack, target: FaultTarget): Superviso
   return stack.deployments[target].running[0];
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 /** Resolves with the time the ingress routes its first request after now (the load has begun). */
 async function loadStart(ingress: string, until: Promise<unknown>): Promise<number | null> {
   const routed = async (): Promise<number> => {
@@ -44,7 +43,7 @@ async function loadStart(ingress: string, until: Promise<unknown>): Promise<numb
   const before = await routed();
   while (!done) {
     if ((await routed().catch(() => before)) > before) return Date.now();
-    await sleep(100);
+    await pause(100);
   }
   return null;
 }

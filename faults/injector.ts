@@ -3,6 +3,7 @@
  * and records what really happened: when each fault began and ended (for a kill or stop, when the
  * supervisor had the process running again), and which process it hit.
  */
+import { pause } from '../stack/process.js';
 import type { Supervisor } from '../stack/supervisor.js';
 import type { Fault, FaultTarget } from './plan.js';
 
@@ -29,16 +30,6 @@ export interface InjectorOptions {
   now?: () => number;
 }
 
-/** Sleeps, or less when the signal aborts (the run ended early). */
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const timer = setTimeout(resolve, Math.max(0, ms));
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-
 export class FaultInjector {
   readonly records: FaultRecord[] = [];
   private readonly hung = new Set<Supervisor>();
@@ -63,7 +54,7 @@ export class FaultInjector {
   }
 
   private async inject(f: Fault): Promise<void> {
-    await sleep(this.opts.startAt + f.at * 1000 - this.now(), this.abort.signal);
+    await pause(this.opts.startAt + f.at * 1000 - this.now(), this.abort.signal);
     if (this.abort.signal.aborted) return;
     const sup = this.opts.lookup(f.target);
     const rec: FaultRecord = { ...f, process: sup?.name ?? f.target, startedAt: this.now(), endedAt: null, pidBefore: sup?.pid ?? null, pidAfter: null };
@@ -76,7 +67,7 @@ export class FaultInjector {
     if (f.action === 'hang') {
       sup.signal('SIGSTOP');
       this.hung.add(sup);
-      await sleep(f.duration * 1000, this.abort.signal);
+      await pause(f.duration * 1000, this.abort.signal);
       this.hung.delete(sup);
       sup.signal('SIGCONT');
       rec.endedAt = this.now();

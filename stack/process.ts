@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
 
 export interface ManagedProcess {
   name: string;
@@ -91,6 +92,13 @@ export function startProcess(opts: StartOptions): ManagedProcess {
   return { name: opts.name, child, logFile: opts.logFile, output: () => buffer, exited, stop };
 }
 
+/** Waits `ms`, or less when `signal` aborts (a supervisor or a fault plan told to stop). Never rejects. */
+export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  await delay(Math.max(0, ms), undefined, { signal }).catch((err: unknown) => {
+    if ((err as Error).name !== 'AbortError') throw err;
+  });
+}
+
 /** Waits until `ready()` resolves true, polling; fails early when the process exits, or at the timeout. */
 export async function waitUntil(
   proc: ManagedProcess,
@@ -106,7 +114,7 @@ export async function waitUntil(
       throw new Error(`${proc.name} exited before ${what}${proc.logFile ? ` (log: ${proc.logFile})` : ''}:\n${proc.output().slice(-2000)}`);
     }
     if (await ready().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
+    await pause(100);
   }
   await proc.stop(1000);
   throw new Error(`${proc.name} was not ${what} after ${timeoutMs} ms${proc.logFile ? ` (log: ${proc.logFile})` : ''}:\n${proc.output().slice(-2000)}`);

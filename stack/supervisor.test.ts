@@ -76,3 +76,15 @@ t.test('the injector hangs, kills and restarts on its clock and records what hap
   t.match(missing, { target: 'grpc-server', error: 'no running grpc-server process to restart', endedAt: null });
   t.ok(events.some((e) => e.process === 'redis' && e.kind === 'exited' && e.expected === true), 'the kill was expected');
 });
+
+t.test('stop() during a back-off ends it at once: nothing is started after, and no restart is waited out', { timeout: 20_000 }, async (t) => {
+  const events: SupervisorEvent[] = [];
+  // A 10-minute back-off: were stop() to wait it out, this test would hit its 20 s timeout.
+  const sup = sleeper('s-backoff', events, { initialMs: 600_000, maxMs: 600_000, resetAfterMs: 60_000 });
+  await sup.start();
+  process.kill(sup.pid!, 'SIGKILL');
+  while (!events.some((e) => e.kind === 'restarting')) await new Promise((r) => setTimeout(r, 20));
+  await sup.stop(1000);
+  t.same(events.map((e) => e.kind).filter((k) => k === 'started' || k === 'stopped'), ['started', 'stopped'], 'the first start, then stopped: no relaunch');
+  t.equal(sup.restarts, 0);
+});

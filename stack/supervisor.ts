@@ -6,7 +6,7 @@
  * The kubelet's CrashLoopBackOff starts at 10 s and doubles to 5 min; a local run lasts minutes, so
  * this one starts at 1 s and doubles to 16 s, and forgets after 60 s of running (the kubelet: 10 min).
  */
-import type { ManagedProcess } from './process.js';
+import { pause, type ManagedProcess } from './process.js';
 
 export interface SupervisorEvent {
   /** ms since the epoch */
@@ -37,13 +37,14 @@ export interface SupervisorOptions {
   now?: () => number;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class Supervisor {
   readonly name: string;
   restarts = 0;
   private current: ManagedProcess | undefined;
   private stopping = false;
+  /** Aborted by stop(): a back-off or a fault's hold in progress ends at once instead of running out. */
+  private readonly stopped = new AbortController();
   private heldUntil = 0;
   private exitExpected = false;
   private nextDelay: number;
@@ -98,6 +99,7 @@ export class Supervisor {
   /** Stops supervising and stops the process (SIGTERM, SIGKILL after graceMs). */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
+    this.stopped.abort();
     for (const w of this.readyWaiters.splice(0)) w(false);
     // A stopped (SIGSTOP) process cannot act on SIGTERM: let it run first.
     this.current?.child.kill('SIGCONT');
@@ -122,7 +124,7 @@ export class Supervisor {
       const wait = Math.max(held, this.nextDelay);
       this.nextDelay = Math.min(this.policy.maxMs, this.nextDelay * 2);
       this.emit('restarting', undefined, `in ${wait} ms`);
-      await sleep(wait);
+      await pause(wait, this.stopped.signal);
       if ((await this.relaunch()) === undefined) return;
     }
   }
@@ -144,7 +146,7 @@ export class Supervisor {
         return proc;
       } catch (err) {
         this.emit('start-failed', undefined, (err as Error).message.split('\n')[0]);
-        await sleep(this.nextDelay);
+        await pause(this.nextDelay, this.stopped.signal);
         this.nextDelay = Math.min(this.policy.maxMs, this.nextDelay * 2);
       }
     }

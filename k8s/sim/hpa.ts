@@ -4,6 +4,7 @@
  * return to minReplicas. Waits in real time, bounded by what each HPA's own `behavior` allows plus a
  * generous allowance for the metrics pipeline; records the timeline it saw.
  */
+import { pause } from '../../stack/process.js';
 import { kubectl, type Cluster } from './cluster.js';
 import { applyObjects, cpuUsage, SIM_NAMESPACE, type Step } from './scaffolding.js';
 
@@ -42,7 +43,6 @@ function hpas(cluster: Cluster): HpaJson[] {
   return (JSON.parse(r.stdout) as { items: HpaJson[] }).items;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function phase(cluster: Cluster, millicores: number, pick: (h: HpaJson) => number, timeline: HpaSample[], steps: Step[], log: (l: string) => void): Promise<HpaPhase> {
   const before = hpas(cluster);
@@ -72,7 +72,7 @@ async function phase(cluster: Cluster, millicores: number, pick: (h: HpaJson) =>
       if (reached[s.hpa] === null && s.replicas === pick(h)) reached[s.hpa] = t;
     }
     if (Object.values(reached).every((v) => v !== null)) break;
-    await sleep(5000);
+    await pause(5000);
   }
   return { cpu: `${millicores}m`, target, boundSeconds: bound, reachedAfter: reached };
 }
