@@ -5,13 +5,12 @@
  * reads cgroups for metrics-server), asks the HPA algorithm (autoscale/autoscaler.ts) and starts or
  * stops replicas. Replica counts and decisions over time go into the run's results.
  */
-import { readFile } from 'node:fs/promises';
 import { Autoscaler, localSpec, type AutoscalerSpec, type ScaleDecision } from '../autoscale/autoscaler.js';
 import { SYNC_PERIOD_S } from '../autoscale/behavior.js';
 import type { AutoscaledDeployment } from '../autoscale/manifests.js';
 import type { ReplicaSample } from '../autoscale/replicas.js';
 import type { Deployment } from './deployment.js';
-import { parseProcStat } from './resources.js';
+import { readProcStat } from './resources.js';
 import type { ServiceFolder } from './services.js';
 
 export const REPLICAS_SCHEMA = 'splitbench.replicas/1';
@@ -36,13 +35,7 @@ export interface LocalAutoscalerOptions {
   onDecision?: (deployment: string, d: ScaleDecision) => void;
 }
 
-async function cpuSeconds(pid: number): Promise<number | undefined> {
-  try {
-    return parseProcStat(await readFile(`/proc/${pid}/stat`, 'utf8')).cpuSeconds;
-  } catch {
-    return undefined;
-  }
-}
+const cpuSeconds = async (pid: number): Promise<number | undefined> => (await readProcStat(pid))?.cpuSeconds;
 
 export class LocalAutoscaler {
   readonly timeline: ReplicaTimeline;

@@ -47,6 +47,15 @@ export function promValue(text: string, name: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** CPU seconds and RSS of a process from /proc/<pid>/stat; undefined when it is gone. */
+export async function readProcStat(pid: number): Promise<{ cpuSeconds: number; rssBytes: number } | undefined> {
+  try {
+    return parseProcStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 async function sampleOne(target: ResourceTarget, t: number): Promise<ResourceSample | undefined> {
   try {
     if (target.metricsUrl !== undefined) {
@@ -56,8 +65,8 @@ async function sampleOne(target: ResourceTarget, t: number): Promise<ResourceSam
       if (cpu === undefined || rss === undefined) return undefined;
       return { t, process: target.name, pid: target.pid, cpuSeconds: cpu, rssBytes: rss, heapUsedBytes: promValue(text, 'nodejs_heap_size_used_bytes'), source: 'metrics' };
     }
-    const stat = parseProcStat(await readFile(`/proc/${target.pid}/stat`, 'utf8'));
-    return { t, process: target.name, pid: target.pid, ...stat, source: 'os' };
+    const stat = await readProcStat(target.pid);
+    return stat && { t, process: target.name, pid: target.pid, ...stat, source: 'os' };
   } catch {
     // Gone (killed by a fault, between restarts) or hung (a SIGSTOPped service cannot answer): no sample.
     return undefined;
