@@ -7,7 +7,8 @@
  */
 import { MongoClient } from 'mongodb';
 import { createClient } from 'redis';
-import { GRADES_COLLECTION, REDIS_KEYS } from '../contract/stores.js';
+import { GRADES_COLLECTION } from '../contract/stores.js';
+import { readRunCount } from '../reconcile/store-reader.js';
 import type { GradeDocument } from '../stores/mongo-grades.js';
 import { byCurso, countBy, totals } from '../grades-api/mongo-reads.js';
 import { redisByCurso, redisCountBy, redisTotals } from '../grades-api/redis-reads.js';
@@ -41,8 +42,8 @@ async function readRedis(url: string, runId: string | undefined, timeoutMs: numb
   await client.connect();
   try {
     // The same reads grades-api serves the Redis panels.
-    const [totals, byCurso, byRegion, runs] = await Promise.all([redisTotals(client), redisByCurso(client), redisCountBy(client, 'region'), client.hGetAll(REDIS_KEYS.runs)]);
-    return { totals, byCurso, byRegion, runRecords: runId === undefined ? undefined : Number(runs[runId] ?? 0) };
+    const [totals, byCurso, byRegion, runRecords] = await Promise.all([redisTotals(client), redisByCurso(client), redisCountBy(client, 'region'), runId === undefined ? undefined : readRunCount(client, runId)]);
+    return { totals, byCurso, byRegion, runRecords };
   } finally {
     await client.close();
   }
