@@ -7,7 +7,7 @@ import { check, sleep } from 'k6';
 import exec from 'k6/execution';
 import http from 'k6/http';
 import type { RefinedResponse, ResponseType } from 'k6/http';
-import { formatAckLine } from '../contract/ack-line.ts';
+import { ACK_STATUSES, formatAckLine } from '../contract/ack-line.ts';
 import { COURSE_PATH, HEADERS } from '../contract/http.ts';
 import { NO_ROUTE, ODD_ROUTE, ROUTE_TOKEN_PATTERN } from '../contract/routes.ts';
 import { ACK_ID_CHECK, routeAcks, routeAttemptDuration, routeAttempts, routeDuration, routeErrors, routeReplays, routeReqs, routeRetries } from './metrics.ts';
@@ -83,7 +83,7 @@ export function postCourse(settings: Settings, pool: { length: number; [i: numbe
       elapsed += Date.now() - before;
     }
     // 201 created, 200 a replay of an earlier write with this key: both say the write is durable.
-    const acknowledged = res.status === 201 || res.status === 200;
+    const acknowledged = ACK_STATUSES.includes(res.status);
     const tags = { route };
     routeReqs.add(1, tags);
     routeDuration.add(elapsed, tags);

@@ -14,8 +14,8 @@ for arg in "$@"; do
   fi
 done
 bash scripts/ensure-npm.sh
-# The bench drives the services with wrk.
-if [[ "$entry" == bench/* ]]; then SPLITBENCH_WITH_WRK=1 bash scripts/install-tools.sh; else bash scripts/install-tools.sh; fi
+# SPLITBENCH_WITH_WRK=1 (set by `npm run bench`, which drives the services with wrk) also installs wrk.
+bash scripts/install-tools.sh
 # A fresh install leaves hundreds of MB of dirty pages; their writeback would slow the stores' fsyncs
 # in the middle of the measured run (seen: a first run's p99 at 456 ms, the next one's at 21 ms).
 sync

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { RUN_ID_PATTERN } from '../../contract/http.js';
+import { SCENARIO_OVERRIDES } from '../../contract/load-profiles.js';
 import { kustomize, REPO_ROOT, type K8sObject } from '../lib/kustomize.js';
 
 export const MODES = ['job', 'operator'] as const;
@@ -28,8 +29,6 @@ export interface RunOptions {
   settings?: Record<string, string>;
 }
 
-/** k6 options that replace the script's scenarios wholesale; never passed. */
-export const SCENARIO_OVERRIDES = ['K6_VUS', 'K6_DURATION', 'K6_ITERATIONS', 'K6_STAGES'] as const;
 const SETTING_NAME = /^[A-Z][A-Z0-9_]*$/;
 
 export class RenderError extends Error {
