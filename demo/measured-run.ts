@@ -27,7 +27,7 @@ export interface MeasuredRun {
 }
 
 /** A fault on a service hits its first running replica; on a store, the store. */
-export function faultTarget(stack: RunningStack, target: FaultTarget): Supervisor | undefined {
+function faultTarget(stack: RunningStack, target: FaultTarget): Supervisor | undefined {
   if (target === 'mongo' || target === 'redis') return stack.processes.get(target);
   return stack.deployments[target].running[0];
 }

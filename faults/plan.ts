@@ -93,22 +93,20 @@ function checkOverlaps(faults: Fault[], settleS: number): void {
   }
 }
 
-export interface PlanOptions {
-  /** Least seconds between the end of one fault and the next on the same target. Default 5. */
-  settleS?: number;
-}
+/** Least seconds between the end of one fault and the next on the same target. */
+const SETTLE_S = 5;
 
 /** Checks a parsed plan (the YAML's value); faults in the order of `at`. */
-export function parsePlan(doc: unknown, opts: PlanOptions = {}): Fault[] {
+export function parsePlan(doc: unknown): Fault[] {
   const list = Array.isArray(doc) ? doc : typeof doc === 'object' && doc !== null && 'faults' in doc ? (doc as { faults: unknown }).faults : undefined;
   if (!Array.isArray(list)) throw new PlanError('a fault plan is a list of faults, or a mapping with a `faults:` list');
   if (list.length === 0) throw new PlanError('the fault plan has no faults');
   const faults = list.map(entry);
-  checkOverlaps(faults, opts.settleS ?? 5);
+  checkOverlaps(faults, SETTLE_S);
   return faults.sort((a, b) => a.at - b.at || a.index - b.index);
 }
 
-export function readPlan(file: string, opts: PlanOptions = {}): Fault[] {
+export function readPlan(file: string): Fault[] {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -122,7 +120,7 @@ export function readPlan(file: string, opts: PlanOptions = {}): Fault[] {
     throw new PlanError(`${file} is not YAML: ${(err as Error).message.split('\n')[0]}`);
   }
   try {
-    return parsePlan(doc, opts);
+    return parsePlan(doc);
   } catch (err) {
     if (err instanceof PlanError) throw new PlanError(`${file}: ${err.message}`);
     throw err;

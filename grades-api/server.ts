@@ -13,7 +13,7 @@ import { byCurso, countBy, DIMENSIONS, latest, totals, type Dimension } from './
 import { BadRequest, parseQuery } from './params.js';
 import { REDIS_DIMENSIONS, RedisDataError, redisByCurso, redisCountBy, redisLatest, redisTotals, type RedisDimension, type RedisReadClient } from './redis-reads.js';
 
-export { ALL, LATEST_LIMIT } from './params.js';
+export { ALL } from './params.js';
 
 /** The endpoints; grafana/queries.ts builds every panel's URL from these. */
 export const API_PATHS = {

@@ -25,7 +25,7 @@ export function buildReport(runDir: string, sections: readonly AnySection[] = SE
   const run = new RunFolder(runDir);
   const loaded = sections.map((s) => ({ s, data: s.load(run) })).filter((x) => x.data !== undefined);
   const marks: TimeMark[] = loaded.flatMap(({ s, data }) => s.marks?.(data) ?? []);
-  const rendered = loaded.map(({ s, data }) => ({ id: s.id, title: s.title, ...s.render(data, { run, marks }) }));
+  const rendered = loaded.map(({ s, data }) => ({ id: s.id, title: s.title, ...s.render(data) }));
   const charts = rendered.flatMap((r) => r.charts);
   const html = renderPage({
     title: `splitbench run ${run.name}`,

@@ -46,12 +46,6 @@ export interface Rendered {
   charts: ChartSpec[];
 }
 
-export interface RenderContext {
-  run: RunFolder;
-  /** Fault windows from every section that has them. */
-  marks: TimeMark[];
-}
-
 export interface Section<T> {
   /** HTML id and the name a test finds it by. */
   id: string;
@@ -60,7 +54,7 @@ export interface Section<T> {
   load(run: RunFolder): T | undefined;
   /** Periods this section's data marks on every time chart. */
   marks?(data: T): TimeMark[];
-  render(data: T, ctx: RenderContext): Rendered;
+  render(data: T): Rendered;
 }
 
 /** Erases the data type so sections of different types sit in one list. */

@@ -58,14 +58,10 @@ export interface RunningStack {
   deployments: Record<ServiceFolder, Deployment>;
   /** Every supervisor event so far (also appended to endpoints.events as NDJSON). */
   events: SupervisorEvent[];
-  /** Every supervised process now, stores, ingress and replicas, by name. */
-  supervisors(): Map<string, Supervisor>;
   /** What to sample for CPU and memory now: the services through their /metrics, the rest from the OS. */
   resourceTargets(): ResourceTarget[];
   stop(): Promise<void>;
 }
-
-const SERVICES: ServiceFolder[] = ['grpc-server', 'grpc-client', 'redis-writer'];
 
 export async function startStack(opts: StackOptions): Promise<RunningStack> {
   const progress = opts.onProgress ?? (() => {});
@@ -161,11 +157,6 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     };
     const endpointsFile = path.join(opts.dir, 'endpoints.json');
     writeFileSync(endpointsFile, JSON.stringify(endpoints, null, 2) + '\n');
-    const supervisors = (): Map<string, Supervisor> => {
-      const all = new Map(processes);
-      for (const name of SERVICES) for (const s of d[name].running) all.set(s.name, s);
-      return all;
-    };
     const resourceTargets = (): ResourceTarget[] => {
       const out: ResourceTarget[] = [...processes].flatMap(([name, sup]) => (sup.pid === undefined ? [] : [{ name, pid: sup.pid }]));
       for (const dep of Object.values(d)) {
@@ -173,7 +164,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       }
       return out;
     };
-    return { endpoints, endpointsFile, processes, deployments: d, events, supervisors, resourceTargets, stop: stopAll };
+    return { endpoints, endpointsFile, processes, deployments: d, events, resourceTargets, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

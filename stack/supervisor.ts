@@ -60,11 +60,6 @@ export class Supervisor {
     this.now = opts.now ?? Date.now;
   }
 
-  /** The running process, if any. */
-  get proc(): ManagedProcess | undefined {
-    return this.current;
-  }
-
   get pid(): number | undefined {
     return this.current?.child.pid;
   }

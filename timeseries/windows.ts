@@ -71,8 +71,8 @@ function figures(a: Acc): WindowFigures {
   return { requests: a.requests, acks: a.acks, errors: a.errors, errorRate: a.requests > 0 ? a.errors / a.requests : null, p50, p95, p99, attempts: a.attempts, attemptsByStatus: a.byStatus, retries: a.retries };
 }
 
-/** Accumulates samples one at a time; `result()` when done. Pure, for tests and the streaming reader. */
-export class WindowSplitter {
+/** Accumulates samples one at a time; `result()` when done. */
+class WindowSplitter {
   private readonly acc = new Map<string, { inside: Acc; outside: Acc }>();
   readonly windows: TimeWindow[];
 

@@ -3,7 +3,6 @@
  * then run docs/kubernetes.md's `sh sim=` blocks verbatim in order, with the checks that belong after
  * each (checks.ts, hpa.ts). Returns the report as data; main.ts prints it.
  */
-import path from 'node:path';
 import { run, startCluster, warningsOf, type Cluster } from './cluster.js';
 import { checkLoadRun, dryRunVariants, scratchRepo, secondApply, type ApplyLine, type DryRun, type LoadRun } from './checks.js';
 import { simBlocks } from './docs.js';
@@ -42,7 +41,7 @@ export interface ScenarioOptions {
 function toolVersions(): Record<string, string> {
   const v: Record<string, string> = {};
   for (const b of BINARIES) {
-    const args = b === 'kubectl' ? ['version', '--client'] : b === 'etcd' || b === 'metrics-server' ? ['--version'] : b.startsWith('kwok') ? ['--version'] : ['--version'];
+    const args = b === 'kubectl' ? ['version', '--client'] : ['--version'];
     const r = run(binary(b), args, { timeoutMs: 20_000 });
     v[b] = (r.stdout || r.stderr).split('\n').find((l) => /v?\d+\.\d+\.\d+/.test(l))?.trim() ?? `exit ${r.status}`;
   }
@@ -111,6 +110,5 @@ export async function runScenario(opts: ScenarioOptions): Promise<SimReport> {
     repo.remove();
     mark('stopped');
   }
-  void path;
   return report;
 }
