@@ -33,6 +33,8 @@ function createAggregatesClient(opts: RedisAggregatesOptions) {
     // Fail commands at once while disconnected instead of queueing them behind a dead socket:
     // the client gets 503 now, not a timeout later.
     disableOfflineQueue: true,
+    // Every command's timeout, set once for the client rather than on each call.
+    commandOptions: { timeout: opts.timeoutMs },
     socket: {
       connectTimeout: opts.timeoutMs,
       reconnectStrategy: (retries: number) => Math.min(100 * 2 ** Math.min(retries, 5), 2000),
@@ -97,12 +99,12 @@ export class RedisAggregates {
   /** Counts the record once. Returns true when counted now, false when it had been counted before. */
   async apply(rec: CountableRecord): Promise<boolean> {
     const { keys, args } = scriptInputs(rec);
-    const reply = await this.timed('apply', () => this.client.withCommandOptions({ timeout: this.opts.timeoutMs }).applyRecord(keys, args));
+    const reply = await this.timed('apply', () => this.client.applyRecord(keys, args));
     return reply === 1;
   }
 
   async ping(): Promise<void> {
-    await this.timed('ping', () => this.client.sendCommand(['PING'], { timeout: this.opts.timeoutMs }));
+    await this.timed('ping', () => this.client.sendCommand(['PING']));
   }
 
   async close(): Promise<void> {
