@@ -32,12 +32,14 @@ function faultTarget(stack: RunningStack, target: FaultTarget): Supervisor | und
   return stack.deployments[target].running[0];
 }
 
+/** What the ingress says it routed, per route (/stats): shown beside the client's counts, never the evidence; and the load's start. */
+export async function ingressRouted(ingress: string): Promise<Record<string, number>> {
+  return ((await (await fetch(`${ingress}/stats`)).json()) as { routed: Record<string, number> }).routed;
+}
+
 /** Resolves with the time the ingress routes its first request after now (the load has begun). */
 async function loadStart(ingress: string, until: Promise<unknown>): Promise<number | null> {
-  const routed = async (): Promise<number> => {
-    const stats = (await (await fetch(`${ingress}/stats`)).json()) as { routed: Record<string, number> };
-    return Object.values(stats.routed).reduce((a, b) => a + b, 0);
-  };
+  const routed = async (): Promise<number> => Object.values(await ingressRouted(ingress)).reduce((a, b) => a + b, 0);
   let done = false;
   void until.finally(() => (done = true));
   const before = await routed();
