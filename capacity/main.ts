@@ -3,11 +3,11 @@
  * meets the SLO, found by an adaptive search of short open-model k6 runs against the local stack
  * (search.ts). Progress on the terminal, a table at the end, capacity.json for machines.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError, parse, parseCommandLine } from '../cli/options.js';
+import { ensurePool } from '../generator/pool-file.js';
 import { REPO_ROOT } from '../stack/tools.js';
 import { formatCapacityTable, formatSearchEvent } from './format.js';
 import { CAPACITY_TARGETS, startTarget } from './local-trials.js';
@@ -57,11 +57,7 @@ const outDir = path.resolve(f.out ?? path.join(REPO_ROOT, 'results', `capacity-$
 mkdirSync(outDir, { recursive: true });
 const say = (m: string): void => console.error(`capacity: ${m}`);
 
-const dataFile = path.join(REPO_ROOT, 'data', 'pool-42-20000.json');
-if (!existsSync(dataFile)) {
-  say('generating the data pool (20000 records, seed 42)');
-  execFileSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'generator/main.ts'), '--count', '20000', '--seed', '42', '--out', dataFile, '--quiet'], { stdio: 'inherit', cwd: REPO_ROOT });
-}
+const dataFile = ensurePool(42, 20_000, say);
 
 const results: CapacityTarget[] = [];
 let stopping = false;

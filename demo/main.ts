@@ -3,13 +3,14 @@
  * on a fault plan, if asked), wait for the stores to agree, reconcile what was acknowledged with what
  * they hold, test the split k6 saw, write results/<run-id>/ and stop everything. Exit 0 only on PASS.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { durationSeconds, parseCommandLine, usageFailure } from '../cli/options.js';
 import { ROUTES } from '../contract/routes.js';
 import { FAULTS_SCHEMA } from '../faults/analysis.js';
+import { ensurePool } from '../generator/pool-file.js';
 import { checkAgainstRun, readPlan, type Fault } from '../faults/plan.js';
 import { SPLIT_ROUTE_FILE, readSplit, routeFractions } from '../linkerd/split.js';
 import { readAutoscaledDeployments, type AutoscaledDeployment } from '../autoscale/manifests.js';
@@ -74,12 +75,7 @@ if (plan) {
   for (const f of plan) step(`  at ${f.at}s: ${f.action} ${f.target}${f.duration ? ` for ${f.duration}s` : ''}`);
 }
 
-// The data pool, generated once per seed and size and reused (byte-identical for a seed).
-const dataFile = path.join(REPO_ROOT, 'data', `pool-${opts.seed}-${opts.pool}.json`);
-if (!existsSync(dataFile)) {
-  step(`generating ${opts.pool} records (seed ${opts.seed}) into ${path.relative(REPO_ROOT, dataFile)}`);
-  execFileSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'generator/main.ts'), '--count', String(opts.pool), '--seed', String(opts.seed), '--out', dataFile, '--quiet'], { stdio: 'inherit', cwd: REPO_ROOT });
-}
+const dataFile = ensurePool(opts.seed, opts.pool, step);
 
 let stack: RunningStack | undefined;
 let interrupted = false;

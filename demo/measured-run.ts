@@ -32,7 +32,7 @@ function faultTarget(stack: RunningStack, target: FaultTarget): Supervisor | und
   return stack.deployments[target].running[0];
 }
 
-/** What the ingress says it routed, per route (/stats): shown beside the client's counts, never the evidence; and the load's start. */
+/** What the ingress says it routed, per route (/stats): shown beside the client's counts, never the evidence. */
 export async function ingressRouted(ingress: string): Promise<Record<string, number>> {
   return ((await (await fetch(`${ingress}/stats`)).json()) as { routed: Record<string, number> }).routed;
 }
