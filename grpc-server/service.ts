@@ -11,6 +11,7 @@ import type { Logger } from '../service-kit/logger.js';
 import type { ServiceInstance } from '../service-kit/run-service.js';
 import { createMetrics } from '../service-kit/metrics.js';
 import { gradeStoreFor } from '../stores/mongo-grades.js';
+import { redactText } from '../service-kit/secrets.js';
 import type { GrpcServerConfig } from './config.js';
 import { createGradeService, ROUTE } from './grade-service.js';
 import { ServerHealth } from './health.js';
@@ -39,7 +40,7 @@ export function createGrpcServer(config: GrpcServerConfig, logger: Logger): Serv
       lastProblem = '';
     } catch (err) {
       health.setAll('NOT_SERVING');
-      const message = (err as Error).message;
+      const message = redactText((err as Error).message);
       if (message !== lastProblem) logger.warn('mongodb unreachable; health NOT_SERVING', { err });
       lastProblem = message;
     }

@@ -6,9 +6,14 @@ import { MONGO_DB_DEFAULT } from '../contract/stores.js';
 import os from 'node:os';
 import { DEFAULTS } from '../contract/services.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
+import { redactText, rememberUrlSecrets } from './secrets.js';
 
+/** Its message never holds a password: values are echoed to say what is wrong, masked (secrets.ts). */
 export class ConfigError extends Error {
   override name = 'ConfigError';
+  constructor(message: string) {
+    super(redactText(message));
+  }
 }
 
 export type Env = Record<string, string | undefined>;
@@ -38,6 +43,8 @@ export function readPort(env: Env, name: string, fallback: number): number {
 
 export function readUrl(env: Env, name: string, fallback: string, protocols: string[]): string {
   const v = raw(env, name) ?? fallback;
+  // Before any check: a bad value's password must be masked in the error too.
+  rememberUrlSecrets(v);
   let url: URL;
   try {
     url = new URL(v);

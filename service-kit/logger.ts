@@ -1,4 +1,8 @@
-/** Structured JSON logs, one object per line on stdout: what log collectors in Kubernetes expect. */
+/**
+ * Structured JSON logs, one object per line on stdout: what log collectors in Kubernetes expect.
+ * Every line has its URL passwords masked (secrets.ts): drivers echo connection strings in errors.
+ */
+import { redactText } from './secrets.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -23,7 +27,7 @@ export function createLogger(
     if (!force && ORDER[lvl] < min) return;
     const entry: Record<string, unknown> = { time: new Date().toISOString(), level: lvl, ...base, msg, ...fields };
     if (entry.err instanceof Error) entry.err = { name: entry.err.name, message: entry.err.message };
-    write(JSON.stringify(entry) + '\n');
+    write(redactText(JSON.stringify(entry)) + '\n');
   };
   return {
     debug: (m, f) => emit('debug', m, f),

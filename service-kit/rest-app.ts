@@ -24,6 +24,7 @@ import type { RouteName } from '../contract/routes.js';
 import { NO_RUN_ID } from '../contract/stores.js';
 import { ConflictError, DeadlineError, InvalidRecordError, UnavailableError } from './errors.js';
 import { uuidv7 } from './ids.js';
+import { redactText } from './secrets.js';
 import { firstInvalidUtf8, InvalidUtf8Error } from './utf8.js';
 import type { Logger } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
@@ -50,7 +51,8 @@ export interface RestApp {
 const KNOWN_PATHS = new Set([COURSE_PATH, HEALTHZ_PATH, READYZ_PATH, METRICS_PATH]);
 
 function sendError(res: Response, status: number, error: string, message: string, fields?: CourseError['fields']): void {
-  const body: CourseError = fields ? { error, message, fields } : { error, message };
+  // Store errors end up in messages; a store URL's password never does (secrets.ts).
+  const body: CourseError = fields ? { error, message: redactText(message), fields } : { error, message: redactText(message) };
   res.status(status).json(body);
 }
 
@@ -92,7 +94,7 @@ export function createRestApp(deps: RestAppDeps): RestApp {
       res.status(503).json({ status: 'draining' });
       return;
     }
-    const problems = await deps.ready().catch((err: unknown) => [String(err)]);
+    const problems = (await deps.ready().catch((err: unknown) => [String(err)])).map(redactText);
     if (problems.length > 0) res.status(503).setHeader(HEADERS.retryAfter, String(RETRY_AFTER_SECONDS)).json({ status: 'not ready', problems });
     else res.json({ status: 'ready' });
   });

@@ -9,6 +9,7 @@ import { MongoClient } from 'mongodb';
 import { startProcess, waitForOutput, waitUntil, type ManagedProcess } from './process.js';
 import { freePort } from './ports.js';
 import { findBinary, TOOLS_BIN } from './tools.js';
+import { redactUrl } from '../service-kit/secrets.js';
 
 export interface MongoServer {
   url: string;
@@ -43,7 +44,7 @@ export interface StartMongoOptions {
 export async function startMongo(opts: StartMongoOptions = {}): Promise<MongoServer> {
   const external = process.env.MONGO_URL;
   if (external && !opts.ownServer) {
-    if (!(await pingUrl(external))) throw new Error(`MONGO_URL=${external} does not answer ping; start it or unset MONGO_URL`);
+    if (!(await pingUrl(external))) throw new Error(`MONGO_URL=${redactUrl(external)} does not answer ping; start it or unset MONGO_URL`);
     return { url: external, kind: 'external', proc: undefined, stop: async () => {}, restart: async () => {} };
   }
 
