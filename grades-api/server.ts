@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { Collection } from 'mongodb';
 import { HEALTHZ_PATH, READYZ_PATH, RETRY_AFTER_SECONDS } from '../contract/http.js';
 import type { Logger } from '../service-kit/logger.js';
+import { redactText } from '../service-kit/secrets.js';
 import type { GradeDocument } from '../stores/mongo-grades.js';
 import { byCurso, countBy, DIMENSIONS, latest, totals, type Dimension } from './mongo-reads.js';
 import { BadRequest, parseQuery } from './params.js';
@@ -30,7 +31,8 @@ export const API_PATHS = {
 } as const;
 
 export interface GradesApiDeps {
-  collection: Collection<GradeDocument>;
+  /** The records' collection on a connected client; rejects while MongoDB cannot be reached. */
+  records: () => Promise<Collection<GradeDocument>>;
   redis: RedisReadClient;
   /** Ping each store; reject when it cannot be reached. */
   pingMongo: () => Promise<void>;
@@ -53,7 +55,7 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
 const unavailable = (store: string): Record<string, string> => ({ error: 'unavailable', message: `${store} did not answer; retry` });
 
 export function createGradesApi(deps: GradesApiDeps): http.Server {
-  const { collection, redis, logger } = deps;
+  const { records, redis, logger } = deps;
   const dimensionOf = <D extends string>(path: string, prefix: string, known: readonly D[]): D | undefined => {
     const dim = path.slice(prefix.length);
     return path.startsWith(prefix) && (known as readonly string[]).includes(dim) ? (dim as D) : undefined;
@@ -65,16 +67,16 @@ export function createGradesApi(deps: GradesApiDeps): http.Server {
     // Parameters are read inside run(), so a bad one rejects with BadRequest like any other failure.
     const filtered = (limit = false) => parseQuery(params, { filters: true, limit });
     const noFilters = (limit = false) => parseQuery(params, { filters: false, limit });
-    if (path === API_PATHS.totals) return mongo(async () => [await totals(collection, filtered().filter)]);
-    if (path === API_PATHS.byCurso) return mongo(async () => byCurso(collection, filtered().filter));
+    if (path === API_PATHS.totals) return mongo(async () => [await totals(await records(), filtered().filter)]);
+    if (path === API_PATHS.byCurso) return mongo(async () => byCurso(await records(), filtered().filter));
     if (path === API_PATHS.latest) {
       return mongo(async () => {
         const q = filtered(true);
-        return latest(collection, q.filter, q.limit);
+        return latest(await records(), q.filter, q.limit);
       });
     }
     const dim = dimensionOf(path, '/v1/counts/', DIMENSIONS);
-    if (dim !== undefined) return mongo(async () => countBy(collection, dim, filtered().filter));
+    if (dim !== undefined) return mongo(async () => countBy(await records(), dim, filtered().filter));
     const redisRead = (read: () => Promise<unknown>, limit = false) => ({
       store: 'Redis' as const,
       run: async () => {
@@ -102,7 +104,7 @@ export function createGradesApi(deps: GradesApiDeps): http.Server {
     }
     if (url.pathname === READYZ_PATH) {
       // Ready when every panel can be answered: both stores reachable. The body names the one that is not.
-      const check = (ping: () => Promise<void>) => ping().then(() => 'ok', (err: unknown) => String(err));
+      const check = (ping: () => Promise<void>) => ping().then(() => 'ok', (err: unknown) => redactText(String(err)));
       void Promise.all([check(deps.pingMongo), check(deps.pingRedis)]).then(([mongodb, redisState]) => {
         const ready = mongodb === 'ok' && redisState === 'ok';
         send(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', mongodb, redis: redisState }, ready ? {} : { 'retry-after': String(RETRY_AFTER_SECONDS) });

@@ -95,7 +95,7 @@ t.test('the write operations the store panels filter on are the ones the stores 
   t.teardown(() => agg.close());
   const store = new MongoGradeStore({ url: mongo.url, dbName: `grafana_ops_${process.pid}`, timeoutMs: 5000, observe: (op) => seen.mongodb!.push(op) });
   t.teardown(async () => {
-    await store.client.db(`grafana_ops_${process.pid}`).dropDatabase().catch(() => {});
+    await (await store.connection.client()).db(`grafana_ops_${process.pid}`).dropDatabase().catch(() => {});
     await store.close();
   });
   const grade = { curso: 'SO1', facultad: 'F', carrera: 'C', region: 'R', nota: 70 };

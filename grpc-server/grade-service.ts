@@ -5,7 +5,7 @@ import { GRADE_FIELDS, validateGrade } from '../contract/grade.js';
 import { IDEMPOTENCY_KEY_PATTERN as ID_PATTERN, RUN_ID_PATTERN } from '../contract/http.js';
 import type { GradeServiceHandlers } from '../proto/generated/grades/v1/GradeService.js';
 import type { Grade__Output } from '../proto/generated/grades/v1/Grade.js';
-import { ConflictError, UnavailableError } from '../service-kit/errors.js';
+import { ConflictError, DeadlineError, UnavailableError } from '../service-kit/errors.js';
 import type { Logger } from '../service-kit/logger.js';
 import type { ServiceMetrics } from '../service-kit/metrics.js';
 import type { MongoGradeStore } from '../stores/mongo-grades.js';
@@ -26,6 +26,13 @@ export function gradeFromMessage(msg: Grade__Output | null | undefined): Record<
 }
 
 
+/** The call's deadline in ms since the epoch; undefined when the caller set none. */
+function deadlineOf(call: grpc.ServerUnaryCall<unknown, unknown>): number | undefined {
+  const d = call.getDeadline();
+  const ms = d instanceof Date ? d.getTime() : d;
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
 export function createGradeService(store: MongoGradeStore, metrics: ServiceMetrics, logger: Logger): GradeServiceHandlers {
   return {
     SubmitGrade: (call, callback) => {
@@ -45,8 +52,9 @@ export function createGradeService(store: MongoGradeStore, metrics: ServiceMetri
         done(grpc.status.INVALID_ARGUMENT, { code: grpc.status.INVALID_ARGUMENT, details: problems.join('; ') });
         return;
       }
+      // The caller's deadline bounds the store call too: nothing waits on MongoDB after the caller gave up.
       store
-        .save({ id: req.id ?? '', runId: req.run_id ?? '', grade: result.grade, instance: req.instance ?? '' }, ROUTE)
+        .save({ id: req.id ?? '', runId: req.run_id ?? '', grade: result.grade, instance: req.instance ?? '' }, ROUTE, new Date(), deadlineOf(call))
         .then((saved) => {
           metrics.records.inc({ outcome: saved.replayed ? 'replayed' : 'created' });
           done(grpc.status.OK, null, { id: saved.id, received_at: saved.receivedAt, route: saved.route, replayed: saved.replayed });
@@ -55,6 +63,10 @@ export function createGradeService(store: MongoGradeStore, metrics: ServiceMetri
           if (err instanceof ConflictError) {
             metrics.records.inc({ outcome: 'conflict' });
             done(grpc.status.ALREADY_EXISTS, { code: grpc.status.ALREADY_EXISTS, details: err.message });
+          } else if (err instanceof DeadlineError) {
+            metrics.records.inc({ outcome: 'timeout' });
+            logger.warn('store did not answer in time', { id: req.id, err });
+            done(grpc.status.DEADLINE_EXCEEDED, { code: grpc.status.DEADLINE_EXCEEDED, details: err.message });
           } else if (err instanceof UnavailableError) {
             metrics.records.inc({ outcome: 'unavailable' });
             logger.warn('store unavailable', { id: req.id, err });

@@ -3,6 +3,7 @@
  * streamed through a cursor), acknowledged ids missing from them looked up by `_id`, the run's count in
  * REDIS_KEYS.runs, and the `seen` marker of each route-B id (EXISTS, pipelined in batches).
  */
+import { redactText } from '../service-kit/secrets.js';
 import { MongoClient, type Collection } from 'mongodb';
 import { createClient } from 'redis';
 import { GRADES_COLLECTION, REDIS_KEYS } from '../contract/stores.js';
@@ -122,17 +123,17 @@ export async function readStores(location: StoreLocation, acks: AckLog): Promise
   });
   try {
     await redis.connect().catch((err: unknown) => {
-      throw new Error(`cannot connect to Redis at ${location.redisUrl}: ${(err as Error).message}`, { cause: err });
+      throw new Error(redactText(`cannot connect to Redis at ${location.redisUrl}: ${(err as Error).message}`), { cause: err });
     });
     await mongo
       .db(location.mongoDb)
       .command({ ping: 1 })
       .catch((err: unknown) => {
-        throw new Error(`cannot reach MongoDB at ${location.mongoUrl}: ${(err as Error).message}`, { cause: err });
+        throw new Error(redactText(`cannot reach MongoDB at ${location.mongoUrl}: ${(err as Error).message}`), { cause: err });
       });
     const grades = mongo.db(location.mongoDb).collection<StoredRecordFields>(GRADES_COLLECTION);
     const snapshot = await readSnapshot(grades, redis, acks, { batchSize: location.batchSize });
-    if (redisError !== undefined) throw new Error(`Redis failed while reading: ${redisError.message}`, { cause: redisError });
+    if (redisError !== undefined) throw new Error(redactText(`Redis failed while reading: ${redisError.message}`), { cause: redisError });
     return snapshot;
   } finally {
     await mongo.close().catch(() => {});

@@ -42,11 +42,12 @@ export function createRedisWriter(config: RedisWriterConfig, logger: Logger): Se
   const pending = new PendingCounts(mongo);
   const sweeper = new CountSweeper({ pending, redis, logger, settleMs: config.requestTimeoutMs + config.mongoTimeoutMs });
 
-  const write = async (req: WriteRequest): Promise<WriteResult> => {
+  const write = async (req: WriteRequest, deadline: number): Promise<WriteResult> => {
     const now = new Date();
-    // The marker first: a record that exists without its count always has one (sweeper.ts).
-    await pending.mark(req.id, req.runId, now);
-    const stored = await mongo.save(req, ROUTE, now);
+    // The marker first: a record that exists without its count always has one (sweeper.ts). Both
+    // MongoDB calls end by the request's deadline (stores/mongo-grades.ts timeoutFor).
+    await pending.mark(req.id, req.runId, now, deadline);
+    const stored = await mongo.save(req, ROUTE, now, deadline);
     // A replay of a record first stored by route A is not route B's to count.
     if (stored.route === ROUTE) await redis.apply({ id: stored.id, runId: req.runId, route: ROUTE, receivedAt: stored.receivedAt, grade: req.grade });
     sweeper.counted(stored.id);

@@ -47,7 +47,7 @@ t.test('records left uncounted are counted once, whichever step was interrupted'
 
   t.equal(await sweeper.sweepOnce(), 1, 'p1 counted now; p2 was already; p3 is left to its request');
   t.equal(Number(await reader.hGet(REDIS_KEYS.runs, 'sweep-run')), 2, 'the run counts p1 and p2, each once');
-  t.same((await pending.markers.find().toArray()).map((m) => m._id).sort(), ['p3', 'p4'], 'p3 waits; p4 has no record yet (a hung store may still commit it)');
+  t.same((await (await pending.markers()).find().toArray()).map((m) => m._id).sort(), ['p3', 'p4'], 'p3 waits; p4 has no record yet (a hung store may still commit it)');
 
   clock += 20_000;
   t.equal(await sweeper.sweepOnce(), 1, 'p3 once it is old enough');
@@ -55,7 +55,7 @@ t.test('records left uncounted are counted once, whichever step was interrupted'
   t.equal(Number(await reader.hGet(REDIS_KEYS.runs, 'sweep-run')), 3, 'three route-B records, three counts');
   clock += ORPHAN_MS;
   await sweeper.sweepOnce();
-  t.same(await pending.markers.countDocuments(), 0, 'a marker without a record is dropped once surely stale');
+  t.same(await (await pending.markers()).countDocuments(), 0, 'a marker without a record is dropped once surely stale');
   t.equal(sweeper.swept, 2);
 });
 
@@ -67,9 +67,9 @@ t.test('a sweep while Redis is down counts nothing and removes nothing; the next
   await agg.ping();
   await redis.stop();
   await t.rejects(sweeper.sweepOnce(), /Redis/, 'the sweep fails');
-  t.equal(await pending.markers.countDocuments(), 1, 'and the marker stays');
+  t.equal(await (await pending.markers()).countDocuments(), 1, 'and the marker stays');
   await redis.restart();
   for (let i = 0; i < 50 && !(await agg.ping().then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
   t.equal(await sweeper.sweepOnce(), 1, 'counted once Redis is back');
-  t.equal(await pending.markers.countDocuments(), 0);
+  t.equal(await (await pending.markers()).countDocuments(), 0);
 });

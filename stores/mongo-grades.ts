@@ -2,11 +2,13 @@
  * MongoDB store for grade records, shared by grpc-server (route A) and redis-writer (route B).
  * Idempotent on the record id: a second insert of the same `_id` returns the first result.
  */
-import { MongoClient, MongoServerError, type Collection } from 'mongodb';
+import { MongoOperationTimeoutError, MongoServerError, type Collection, type Document } from 'mongodb';
 import { gradeFingerprint, type Grade } from '../contract/grade.js';
 import type { WriteRequest, WriteResult } from '../contract/record.js';
 import { GRADES_COLLECTION, GRADES_INDEXES } from '../contract/stores.js';
-import { ConflictError, UnavailableError } from '../service-kit/errors.js';
+import { ConflictError, DeadlineError, UnavailableError } from '../service-kit/errors.js';
+import { redactText } from '../service-kit/secrets.js';
+import { MongoConnection } from './mongo-connection.js';
 import { timed, type StoreObserver } from './observe.js';
 
 /** The document as stored; grade fields sit at the top level so dashboards can group on them. */
@@ -31,28 +33,62 @@ export interface MongoGradeStoreOptions {
   observe?: StoreObserver;
 }
 
+/**
+ * How long a store call may wait when its caller set no deadline (the sweeper, readiness): the same
+ * bound as a request's, so nothing waits on a hung store for as long as the hang.
+ */
+const callBound = (timeoutMs: number): number => timeoutMs * 2;
+
 export class MongoGradeStore {
-  readonly client: MongoClient;
-  readonly collection: Collection<GradeDocument>;
+  readonly connection: MongoConnection;
+  readonly dbName: string;
   readonly observe: StoreObserver;
+  private readonly timeoutMs: number;
   private indexesReady: Promise<void> | undefined;
 
   constructor(opts: MongoGradeStoreOptions) {
-    // No connect() here: the driver connects on first use and reconnects by itself, so a service
-    // starts (and reports not-ready) while MongoDB is still down.
-    this.client = new MongoClient(opts.url, {
+    // Connects on first use, and again after a failed first connect (mongo-connection.ts says why the
+    // driver alone does not): a service starts, reports not-ready while MongoDB is down, and serves
+    // within a call of MongoDB coming up, in whatever order they started.
+    this.connection = new MongoConnection(opts.url, {
       serverSelectionTimeoutMS: opts.timeoutMs,
       connectTimeoutMS: opts.timeoutMs,
-      socketTimeoutMS: opts.timeoutMs * 2,
       maxPoolSize: 20,
       appName: 'splitbench',
     });
-    this.collection = this.client.db(opts.dbName).collection<GradeDocument>(GRADES_COLLECTION);
+    this.dbName = opts.dbName;
+    this.timeoutMs = opts.timeoutMs;
     this.observe = opts.observe ?? (() => {});
   }
 
-  /** Stores the record once. Throws UnavailableError when MongoDB cannot be reached, ConflictError on a reused id. */
-  async save(req: WriteRequest, route: string, now: Date = new Date()): Promise<WriteResult> {
+  /** The records' collection on a connected client (rejects while MongoDB cannot be reached). */
+  records(): Promise<Collection<GradeDocument>> {
+    return this.connection.collection<GradeDocument>(this.dbName, GRADES_COLLECTION);
+  }
+
+  /** Another collection of the same database (route B's pending markers). */
+  collectionOf<T extends Document>(name: string): Promise<Collection<T>> {
+    return this.connection.collection<T>(this.dbName, name);
+  }
+
+  /**
+   * The driver's per-operation timeout (timeoutMS, which covers waiting for a server, for a pooled
+   * connection and for the answer) left until `deadline` (ms since the epoch), or the default bound.
+   * A deadline already past fails at once: the caller has given up, so the call must not be queued.
+   */
+  timeoutFor(deadline: number | undefined): number {
+    if (deadline === undefined) return callBound(this.timeoutMs);
+    const left = deadline - Date.now();
+    if (left <= 0) throw new UnavailableError('MongoDB: no time left before the request deadline; not sent');
+    return Math.min(left, callBound(this.timeoutMs));
+  }
+
+  /**
+   * Stores the record once. Throws UnavailableError when MongoDB cannot be reached or the call could
+   * not start in time (nothing was written), DeadlineError when it started but no answer came before
+   * `deadline` (it may have landed: a retry with the same id finds it), ConflictError on a reused id.
+   */
+  async save(req: WriteRequest, route: string, now: Date = new Date(), deadline?: number): Promise<WriteResult> {
     const doc: GradeDocument = {
       _id: req.id,
       ...req.grade,
@@ -64,15 +100,18 @@ export class MongoGradeStore {
     };
     await this.ensureIndexes();
     try {
-      await timed(this.observe, 'insert', () => this.collection.insertOne(doc));
+      const timeoutMS = this.timeoutFor(deadline);
+      await this.connection.use((client) => timed(this.observe, 'insert', () => client.db(this.dbName).collection<GradeDocument>(GRADES_COLLECTION).insertOne(doc, { timeoutMS })));
       return { id: req.id, route, receivedAt: now.toISOString(), replayed: false };
     } catch (err) {
       if (!(err instanceof MongoServerError && err.code === DUPLICATE_KEY)) throw toStoreError(err);
     }
     // Same id seen before: either a client replay or a retry after a lost acknowledgement.
-    const existing = await timed(this.observe, 'find', () => this.collection.findOne({ _id: req.id })).catch((err: unknown) => {
-      throw toStoreError(err);
-    });
+    const existing = await this.records()
+      .then((records) => timed(this.observe, 'find', () => records.findOne({ _id: req.id }, { timeoutMS: this.timeoutFor(deadline) })))
+      .catch((err: unknown) => {
+        throw toStoreError(err);
+      });
     if (existing === null) throw new UnavailableError('record vanished between insert and read; retry');
     if (existing.fingerprint !== doc.fingerprint) {
       throw new ConflictError(`id ${req.id} was already used for a different record`);
@@ -82,21 +121,22 @@ export class MongoGradeStore {
 
   async ping(): Promise<void> {
     try {
-      await timed(this.observe, 'ping', () => this.client.db('admin').command({ ping: 1 }));
+      await this.connection.use((client) => timed(this.observe, 'ping', () => client.db('admin').command({ ping: 1 }, { timeoutMS: this.timeoutMs })));
     } catch (err) {
       throw toStoreError(err);
     }
   }
 
   async close(): Promise<void> {
-    await this.client.close();
+    await this.connection.close();
   }
 
   private ensureIndexes(): Promise<void> {
     // Created once per process, lazily, so a store that starts while MongoDB is down still works later.
     // One index per command: FerretDB v1 panics ("slice bounds out of range") on a createIndexes of
     // several indexes that all exist already, which is every start after the first writer's.
-    this.indexesReady ??= GRADES_INDEXES.reduce<Promise<unknown>>((prev, i) => prev.then(() => this.collection.createIndex({ ...i.key }, { name: i.name })), Promise.resolve())
+    this.indexesReady ??= this.records()
+      .then((records) => GRADES_INDEXES.reduce<Promise<unknown>>((prev, i) => prev.then(() => records.createIndex({ ...i.key }, { name: i.name })), Promise.resolve()))
       .then(() => undefined)
       .catch((err: unknown) => {
         this.indexesReady = undefined;
@@ -111,9 +151,18 @@ export function gradeStoreFor(c: { mongoUrl: string; mongoDb: string; mongoTimeo
   return new MongoGradeStore({ url: c.mongoUrl, dbName: c.mongoDb, timeoutMs: c.mongoTimeoutMs, ...(observe ? { observe } : {}) });
 }
 
-/** Any driver failure other than a duplicate key means the write did not land: report "unavailable". */
-function toStoreError(err: unknown): Error {
-  if (err instanceof ConflictError || err instanceof UnavailableError) return err;
-  const message = err instanceof Error ? err.message : String(err);
+/**
+ * What a driver failure means for the write. A timeout before the operation was sent (waiting for a
+ * server or for a pooled connection) wrote nothing: unavailable, 503. A timeout waiting for the answer
+ * to a sent write may have landed: deadline, 504. Any other failure: unavailable. Messages are masked
+ * (drivers echo connection strings).
+ */
+export function toStoreError(err: unknown): Error {
+  if (err instanceof ConflictError || err instanceof UnavailableError || err instanceof DeadlineError) return err;
+  const message = redactText(err instanceof Error ? err.message : String(err));
+  if (err instanceof MongoOperationTimeoutError && !NOT_SENT.test(message)) return new DeadlineError(`MongoDB did not answer in time: ${message}`);
   return new UnavailableError(`MongoDB: ${message}`);
 }
+
+/** The driver's timeout messages for an operation that never reached the server. */
+const NOT_SENT = /server selection|checking out a connection|connection pool|waiting for a connection/i;

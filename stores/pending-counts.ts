@@ -7,8 +7,7 @@
  */
 import { MongoServerError, type Collection } from 'mongodb';
 import { PENDING_COLLECTION } from '../contract/stores.js';
-import { UnavailableError } from '../service-kit/errors.js';
-import type { GradeDocument, MongoGradeStore } from './mongo-grades.js';
+import { toStoreError, type GradeDocument, type MongoGradeStore } from './mongo-grades.js';
 import { timed, type StoreObserver } from './observe.js';
 
 export interface PendingMarker {
@@ -19,36 +18,42 @@ export interface PendingMarker {
 
 const DUPLICATE_KEY = 11000;
 
-const unavailable = (err: unknown): UnavailableError => new UnavailableError(`MongoDB: ${err instanceof Error ? err.message : String(err)}`);
-
 export class PendingCounts {
-  readonly markers: Collection<PendingMarker>;
   private readonly observe: StoreObserver;
 
   constructor(private readonly store: MongoGradeStore) {
-    this.markers = store.client.db(store.collection.dbName).collection<PendingMarker>(PENDING_COLLECTION);
     this.observe = store.observe;
   }
 
-  /** Marks a record as to be counted; a marker already there (a replay, a retry) is fine. */
-  async mark(id: string, runId: string, receivedAt: Date): Promise<void> {
+  /** The markers' collection on a connected client. */
+  markers(): Promise<Collection<PendingMarker>> {
+    return this.store.collectionOf<PendingMarker>(PENDING_COLLECTION);
+  }
+
+  /** Marks a record as to be counted; a marker already there (a replay, a retry) is fine. `deadline`: the request's. */
+  async mark(id: string, runId: string, receivedAt: Date, deadline?: number): Promise<void> {
     try {
-      await timed(this.observe, 'mark_pending', () => this.markers.insertOne({ _id: id, runId, receivedAt }));
+      const markers = await this.markers();
+      const timeoutMS = this.store.timeoutFor(deadline);
+      await timed(this.observe, 'mark_pending', () => markers.insertOne({ _id: id, runId, receivedAt }, { timeoutMS }));
     } catch (err) {
-      if (!(err instanceof MongoServerError && err.code === DUPLICATE_KEY)) throw unavailable(err);
+      if (!(err instanceof MongoServerError && err.code === DUPLICATE_KEY)) throw toStoreError(err);
     }
   }
 
   /** Markers older than `before`, oldest first, with their records (null: the record was never stored). */
   async stale(before: Date, limit: number): Promise<{ marker: PendingMarker; record: GradeDocument | null }[]> {
     try {
-      const markers = await timed(this.observe, 'find_pending', () => this.markers.find({ receivedAt: { $lt: before } }).sort({ receivedAt: 1 }).limit(limit).toArray());
+      const pending = await this.markers();
+      const timeoutMS = this.store.timeoutFor(undefined);
+      const markers = await timed(this.observe, 'find_pending', () => pending.find({ receivedAt: { $lt: before } }, { timeoutMS }).sort({ receivedAt: 1 }).limit(limit).toArray());
       if (markers.length === 0) return [];
-      const records = await timed(this.observe, 'find', () => this.store.collection.find({ _id: { $in: markers.map((m) => m._id) } }).toArray());
+      const grades = await this.store.records();
+      const records = await timed(this.observe, 'find', () => grades.find({ _id: { $in: markers.map((m) => m._id) } }, { timeoutMS }).toArray());
       const byId = new Map(records.map((r) => [r._id, r]));
       return markers.map((marker) => ({ marker, record: byId.get(marker._id) ?? null }));
     } catch (err) {
-      throw unavailable(err);
+      throw toStoreError(err);
     }
   }
 
@@ -56,9 +61,10 @@ export class PendingCounts {
   async clear(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     try {
-      await timed(this.observe, 'clear_pending', () => this.markers.deleteMany({ _id: { $in: ids } }));
+      const markers = await this.markers();
+      await timed(this.observe, 'clear_pending', () => markers.deleteMany({ _id: { $in: ids } }, { timeoutMS: this.store.timeoutFor(undefined) }));
     } catch (err) {
-      throw unavailable(err);
+      throw toStoreError(err);
     }
   }
 }

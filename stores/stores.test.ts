@@ -23,10 +23,10 @@ t.test('MongoGradeStore stores once per id and answers replays with the original
 
   const again = await store.save({ id: 'rec-1', runId: 'run-a', grade, instance: 'i2' }, 'redis');
   t.same(again, { ...first, replayed: true }, 'a replay returns the first route and time');
-  t.equal(await store.collection.countDocuments({ _id: 'rec-1' }), 1);
+  t.equal(await (await store.records()).countDocuments({ _id: 'rec-1' }), 1);
 
   await t.rejects(store.save({ id: 'rec-1', runId: 'run-a', grade: { ...grade, nota: 10 }, instance: 'i1' }, 'grpc'), ConflictError);
-  const doc = await store.collection.findOne({ _id: 'rec-1' });
+  const doc = await (await store.records()).findOne({ _id: 'rec-1' });
   t.equal(doc?.nota, 75);
   t.equal(doc?.runId, 'run-a');
 });
@@ -42,7 +42,7 @@ t.test('a second writer on the same database finds the indexes there and still w
   t.teardown(() => Promise.all([first.close(), second.close()]));
   await first.save({ id: 'w1', runId: 'run-i', grade, instance: 'a' }, 'grpc');
   t.match(await second.save({ id: 'w2', runId: 'run-i', grade, instance: 'b' }, 'redis'), { id: 'w2', replayed: false });
-  const names = (await first.collection.indexes()).map((i) => i.name).sort();
+  const names = (await (await first.records()).indexes()).map((i) => i.name).sort();
   t.same(names, ['_id_', 'runId_route'], 'the contract indexes, once each');
 });
 

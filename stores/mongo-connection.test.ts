@@ -1,0 +1,82 @@
+// The MongoDB Node driver's connection behaviour, on the real driver (mongodb 7.x) against the real
+// MongoDB-wire server the project runs (stack/mongo.ts): what it does by itself, and what
+// mongo-connection.ts adds. These are the claims the services' start order rests on.
+import t, { type Test } from 'tap';
+import { MongoClient } from 'mongodb';
+import { startMongo } from '../stack/mongo.js';
+import { MongoConnection } from './mongo-connection.js';
+
+const OPTS = { serverSelectionTimeoutMS: 400, connectTimeoutMS: 400 };
+
+/** A server that is down, whose URL is known: started once for its port, then stopped. */
+async function downServer(t: Test) {
+  const mongo = await startMongo({ ownServer: true });
+  t.teardown(() => mongo.stop());
+  await mongo.stop();
+  return mongo;
+}
+
+const insertOk = (c: MongoClient, db: string): Promise<boolean> =>
+  c.db(db).collection('probe').insertOne({ at: new Date() }).then(() => true, () => false);
+
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+t.test('the driver alone: a client whose first connect failed stays closed after the server comes up', async (t) => {
+  const mongo = await downServer(t);
+  const client = new MongoClient(mongo.url, OPTS);
+  t.teardown(() => client.close());
+  await t.rejects(client.db('conn_t').collection('probe').insertOne({ a: 1 }), /ECONNREFUSED|Server selection/, 'down: the first use fails');
+  await mongo.restart();
+  const err = await client.db('conn_t').collection('probe').insertOne({ a: 1 }).then(() => undefined, (e: unknown) => e as Error);
+  t.equal(err?.name, 'MongoTopologyClosedError', 'and every later use answers "Topology is closed", with the server up: why mongo-connection.ts exists');
+});
+
+t.test('the driver alone: a connected client finds a restarted server by itself', async (t) => {
+  const mongo = await startMongo({ ownServer: true });
+  t.teardown(() => mongo.stop());
+  const client = new MongoClient(mongo.url, OPTS);
+  t.teardown(() => client.close());
+  t.ok(await insertOk(client, 'conn_t'), 'connected and writing');
+  await mongo.stop();
+  t.notOk(await insertOk(client, 'conn_t'), 'server down: the write fails');
+  await mongo.restart();
+  t.ok(await until(() => insertOk(client, 'conn_t'), 20_000), 'server back: the same client writes again');
+});
+
+t.test('MongoConnection: created while MongoDB is down, it serves once MongoDB is up, without a restart', async (t) => {
+  const mongo = await downServer(t);
+  const conn = new MongoConnection(mongo.url, OPTS);
+  t.teardown(() => conn.close());
+  await t.rejects(conn.client(), /ECONNREFUSED|Server selection/i, 'down: rejects with the reason');
+  await t.rejects(conn.client(), /ECONNREFUSED|Server selection/i, 'still down: a new attempt, the same answer');
+  await mongo.restart();
+  t.ok(await until(() => conn.use((c) => insertOk(c, 'conn_t')), 20_000), 'up: the next use connects and writes');
+  const attempts = await Promise.all([conn.client(), conn.client(), conn.client()]);
+  t.ok(attempts.every((c) => c === attempts[0]), 'one client shared by every caller');
+});
+
+t.test('MongoConnection: many callers while down share one attempt at a time', async (t) => {
+  const mongo = await downServer(t);
+  const conn = new MongoConnection(mongo.url, OPTS);
+  t.teardown(() => conn.close());
+  const results = await Promise.allSettled(Array.from({ length: 20 }, () => conn.client()));
+  t.ok(results.every((r) => r.status === 'rejected'), 'all fail while down');
+  const reasons = new Set(results.map((r) => (r as PromiseRejectedResult).reason as Error));
+  t.equal(reasons.size, 1, 'with the same error: one connect attempt served all twenty');
+});
+
+t.test('MongoConnection: close() while MongoDB is down ends at once and refuses further use', async (t) => {
+  const mongo = await downServer(t);
+  const conn = new MongoConnection(mongo.url, OPTS);
+  const pending = conn.client().catch((e: unknown) => e);
+  await conn.close();
+  await pending;
+  await t.rejects(conn.client(), /closed/);
+});
