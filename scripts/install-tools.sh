@@ -5,6 +5,8 @@
 #   .tools/bin/ferretdb  MongoDB-wire server, built from tools/ferretdb (skipped if MONGO_URL is set
 #                      or mongod is on PATH, unless SPLITBENCH_BUILD_FERRETDB=1)
 #   .tools/bin/k6      built from tools/k6 unless a k6 v2 is on PATH
+#   .tools/bin/toxiproxy-server  TCP fault proxy (latency, partition, reset) for the fault plans,
+#                      built from tools/toxiproxy (stack/toxiproxy.ts drives it)
 #   wrk                from Debian, with SPLITBENCH_WITH_WRK=1 (npm run bench)
 # Go builds are cached in ${SPLITBENCH_CACHE:-~/.cache/splitbench}, keyed by their sources, so a new
 # clone on the same machine does not rebuild.
@@ -19,7 +21,7 @@ log() { printf '[install-tools] %s\n' "$*" >&2; }
 die() { printf '[install-tools] error: %s\n' "$*" >&2; exit 1; }
 
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 
@@ -49,18 +51,19 @@ if [[ "${SPLITBENCH_WITH_WRK:-}" == 1 ]] && ! command -v wrk >/dev/null; then
   apt_install wrk
 fi
 
-go_build() { # name, module dir, package to build
-  local name="$1" dir="$2" pkg="$3"
+go_build() { # name, module dir, package to build, [ldflags]
+  local name="$1" dir="$2" pkg="$3" ldflags="${4:-}"
   command -v go >/dev/null || die "go is needed to build $name (Go 1.25+): install it and retry"
   local key
-  key=$(cat "$dir"/go.mod "$dir"/go.sum "$dir"/*.go | sha256sum | cut -c1-16)
+  # ldflags join the key only when given, so the builds without them keep their cached keys.
+  key=$( { cat "$dir"/go.mod "$dir"/go.sum "$dir"/*.go; [[ -z "$ldflags" ]] || echo "ldflags|$ldflags"; } | sha256sum | cut -c1-16)
   local cached="$CACHE/bin/$name-$key"
   if [[ ! -x "$cached" ]]; then
     log "building $name from the Go module proxy (first time takes a few minutes)"
     mkdir -p "$CACHE/bin"
     # The proxy answers 404 for some modules' version lists; never fall back to direct VCS fetches.
     (cd "$dir" && GOPROXY="${GOPROXY_SPLITBENCH:-https://proxy.golang.org}" GOFLAGS=-mod=readonly \
-      go build -trimpath -o "$cached.tmp" "$pkg") || die "building $name failed (see the go output above)"
+      go build -trimpath ${ldflags:+-ldflags="$ldflags"} -o "$cached.tmp" "$pkg") || die "building $name failed (see the go output above)"
     mv "$cached.tmp" "$cached"
   fi
   ln -sf "$cached" "$BIN/$name"
@@ -75,5 +78,12 @@ if command -v k6 >/dev/null && k6 version 2>/dev/null | grep -q '^k6 v2\.'; then
 else
   go_build k6 "$ROOT/tools/k6" go.k6.io/k6/v2
 fi
+
+# Toxiproxy stamps its version only through -X (upstream's release builds do the same); without it
+# /version answers "git". The version is read from tools/toxiproxy/go.mod so the two cannot differ.
+toxiproxy_version=$(awk '$1 == "require" && $2 == "github.com/Shopify/toxiproxy/v2" { print $3 }' "$ROOT/tools/toxiproxy/go.mod")
+[[ -n "$toxiproxy_version" ]] || die "tools/toxiproxy/go.mod does not require github.com/Shopify/toxiproxy/v2"
+go_build toxiproxy-server "$ROOT/tools/toxiproxy" github.com/Shopify/toxiproxy/v2/cmd/server \
+  "-s -w -X github.com/Shopify/toxiproxy/v2.Version=${toxiproxy_version#v}"
 
 log "tools ready in $BIN"
