@@ -11,6 +11,7 @@ import type { StackEndpoints } from '../stack/stack.js';
 import { buildTimeSeries } from '../timeseries/build.js';
 import { runChecks, type ChecksResult } from './checks.js';
 import { analyseFaultRun } from './fault-verdict.js';
+import { FAULT_ANALYSIS } from './verdict.js';
 import type { MeasuredRun } from './measured-run.js';
 import { waitConverged, type SettleResult } from './settle.js';
 
@@ -28,6 +29,16 @@ export interface AfterRun {
   errors: { what: string; message: string }[];
 }
 
+/** Ramping profiles (loadtest/profiles.ts) that spend part of the run at START_RATE, below RATE. */
+const RAMPING = new Set(['stress', 'spike']);
+
+/** Each route's expected requests per second: the lowest rate k6 was asked to offer, times the route's weight (0 without k6's summary). */
+function expectedPerSecond(run: MeasuredRun, weights: Record<string, number>, routes: string[]): Record<string, number> {
+  const s = run.k6.summary;
+  const rate = s === undefined ? 0 : RAMPING.has(s.scenario) ? s.settings.startRate : s.settings.rate;
+  return Object.fromEntries(routes.map((r) => [r, rate * (weights[r] ?? 0)]));
+}
+
 export async function afterRun(inp: { runId: string; outDir: string; endpoints: StackEndpoints; weights: Record<string, number>; run: MeasuredRun; routes: string[]; thresholds: Thresholds; soak: boolean; say: (m: string) => void }): Promise<AfterRun> {
   const errors: AfterRun['errors'] = [];
   const { run } = inp;
@@ -42,9 +53,9 @@ export async function afterRun(inp: { runId: string; outDir: string; endpoints: 
   let faults: FaultAnalysis | undefined;
   if (run.faults.length > 0) {
     try {
-      faults = await analyseFaultRun(inp.outDir, run.k6.logFile, inp.runId, run.faults, inp.routes, inp.thresholds);
+      faults = await analyseFaultRun(inp.outDir, run.k6.logFile, inp.runId, run.faults, inp.routes, inp.thresholds, expectedPerSecond(run, inp.weights, inp.routes));
     } catch (err) {
-      errors.push({ what: 'analysing the faults', message: (err as Error).message });
+      errors.push({ what: FAULT_ANALYSIS, message: (err as Error).message });
     }
   }
 

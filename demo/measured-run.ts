@@ -11,14 +11,14 @@ import type { RunningStack } from '../stack/stack.js';
 import { pause } from '../stack/process.js';
 import type { Supervisor } from '../stack/supervisor.js';
 import { runK6, type K6RunOptions, type K6RunResult } from './k6-run.js';
-import { readCpuTimes, type CpuTimes } from './machine.js';
+import { CpuMeter, type CpuSnapshot } from './machine.js';
 
 export interface MeasuredRun {
   k6: K6RunResult;
   faults: FaultRecord[];
   resources: ResourceSample[];
-  /** The machine's CPU times at the load's start and at k6's end. */
-  cpu: { before: CpuTimes; after: CpuTimes } | undefined;
+  /** The machine's CPU times and each process's CPU (stack, k6, the demo) at the load's start and at k6's end. */
+  cpu: { before: CpuSnapshot; after: CpuSnapshot } | undefined;
   /** Replica counts and scaling decisions over the run (with an autoscaler). */
   replicas: ReplicaTimeline | undefined;
   /** ms since the epoch: the load began (first request routed) and k6 ended. */
@@ -56,28 +56,34 @@ export async function measuredRun(stack: RunningStack, k6Options: K6RunOptions, 
   sampler.start();
   autoscaler?.start();
   const k6Run = runK6({ ...k6Options, onSpawn: (pid) => (k6Pid = pid) });
+  // Who used the CPU (machine.ts): read together with the machine's times, every second, from /proc
+  // only (cheap), until k6 ends. The demo's own children are the stack and k6: its own CPU only.
+  const meter = new CpuMeter(() => [...stack.resourceTargets(), ...(k6Pid === undefined ? [] : [{ name: 'k6', pid: k6Pid }]), { name: 'demo', pid: process.pid, ownOnly: true }], 'k6');
   const startedAt = loadStart(stack.endpoints.ingress, k6Run);
   let injector: FaultInjector | undefined;
   let injected: Promise<FaultRecord[]> = Promise.resolve([]);
   const t0 = await startedAt;
   // A sample at the load's start, so the cost of the run is measured from there.
-  const cpuBefore = readCpuTimes();
-  if (t0 !== null) await sampler.sample();
+  if (t0 !== null) {
+    meter.start();
+    await sampler.sample();
+  }
   if (plan !== undefined && t0 !== null) {
     injector = new FaultInjector({
       faults: plan,
       startAt: t0,
       lookup: (target) => faultTarget(stack, target),
+      links: (link) => stack.links(link),
       onFault: (r, phase) => say(phase === 'start' ? `fault ${r.index + 1}/${plan.length}: ${r.action} ${r.process}${r.duration ? ` for ${r.duration}s` : ''}` : `fault ${r.index + 1}/${plan.length}: ${r.process} is back (${((r.endedAt! - r.startedAt) / 1000).toFixed(1)} s)`),
     });
     injected = injector.run();
   }
   const k6 = await k6Run;
-  const cpuAfter = readCpuTimes();
+  const cpu = meter.stop();
   injector?.cancel();
   const faults = await injected;
   const replicas = await autoscaler?.stop();
   const resources = await sampler.stop();
-  return { k6, faults, resources, replicas, cpu: t0 === null ? undefined : { before: cpuBefore, after: cpuAfter }, loadStartedAt: t0, endedAt: Date.now() };
+  return { k6, faults, resources, replicas, cpu, loadStartedAt: t0, endedAt: Date.now() };
 }
 

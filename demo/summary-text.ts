@@ -3,6 +3,7 @@ import { NO_ROUTE } from '../contract/routes.js';
 import { HEAP_GROWTH_BOUND_BYTES } from '../cost/growth.js';
 import { ms, pct, routeTable, table } from '../format/table.js';
 import { describeFinding, describeSplit } from '../reconcile/format.js';
+import { stackCores, type ContentionSignal, type CpuPart, type MachineLoad } from './machine.js';
 import type { DemoSummary } from './summary.js';
 import type { DemoFinding } from './verdict.js';
 
@@ -13,6 +14,26 @@ const K6_EXIT_MEANING: Record<number, string> = {
 };
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
 const exitText = (code: number): string => `exit ${code}${K6_EXIT_MEANING[code] ? `: ${K6_EXIT_MEANING[code]}` : ''}`;
+
+const cores = (c: number): string => c.toFixed(2);
+
+/** Which signal said the system was short of CPU, with its figure and bound. */
+function contention(m: MachineLoad): string {
+  const part = (kind: CpuPart['kind']): CpuPart | undefined => m.attribution.find((p) => p.kind === kind);
+  const said: Record<ContentionSignal, () => string> = {
+    'other-work': () => `work outside the stack and k6 used ${cores(part('other')?.cores ?? 0)} cores (${pct(part('other')?.share ?? 0, 0)} of ${m.cpus} CPUs, bound ${pct(m.bounds.otherMaxShare, 0)})`,
+    steal: () => `CPU steal took ${cores(part('steal')?.cores ?? 0)} cores (${pct(part('steal')?.share ?? 0, 0)}, bound ${pct(m.bounds.stealMaxShare, 0)})`,
+    'k6-starved': () => `k6 was starved: busy ${cores(part('k6')?.cores ?? 0)} cores (bound ${m.bounds.k6StarvedCores}) and it dropped ${m.droppedIterations} iterations`,
+  };
+  return m.signals.map((s) => said[s]()).join('; ');
+}
+
+/** The cores each part used, the stack first. */
+function cpuSentence(m: MachineLoad): string {
+  const rest = m.attribution.filter((p) => p.kind !== 'stack').map((p) => `${p.part} ${cores(p.cores)}`).join(', ');
+  const stack = m.attribution.filter((p) => p.kind === 'stack').map((p) => `${p.part} ${cores(p.cores)}`).join(', ');
+  return `the stack used ${cores(stackCores(m))} of ${m.cpus} cores (${stack}); ${rest}. Nothing outside the stack and k6 took the CPU it needed: more CPU per request, or more cores, would be needed for this rate`;
+}
 
 export function describeDemoFinding(f: DemoFinding): string {
   switch (f.kind) {
@@ -29,11 +50,15 @@ export function describeDemoFinding(f: DemoFinding): string {
     case 'dropped-iterations':
       return `note: k6 dropped ${f.count} iterations (not enough VUs for the rate; the offered load was lower than asked)`;
     case 'interrupted':
-      return 'note: interrupted (Ctrl-C/SIGTERM): the run is shorter than asked';
+      return 'INCONCLUSIVE: interrupted (Ctrl-C/SIGTERM): the run is shorter than asked, so it cannot pass';
+    case 'faults-not-run':
+      return `INCONCLUSIVE: ${f.faults.length} planned fault${f.faults.length === 1 ? '' : 's'} never ran: ${f.faults.map((x) => `${x.index + 1} (${x.action} ${x.target} at ${x.at}s)`).join(', ')}`;
     case 'check-error':
       return `${f.what} failed: ${f.message}`;
-    case 'machine-saturated':
-      return `INCONCLUSIVE: the machine ran out, not (necessarily) the system: CPU ${pct(f.machine.busy, 0)} busy over the run on ${f.machine.cpus} CPUs${f.machine.droppedIterations > 0 ? `, k6 could not offer ${f.machine.droppedIterations} requests` : ''}; ${f.excused.join(', ')} are reported, not judged. Rerun on a quieter machine or at a lower --rate`;
+    case 'machine-contended':
+      return `INCONCLUSIVE: the system under test could not get the CPU it needed: ${contention(f.machine)}; the latency findings (${f.excused.join(', ')}) are reported, not judged. Rerun on a quieter machine`;
+    case 'rate-not-held':
+      return `the system did not hold ${f.rate === null ? 'the rate' : `${f.rate} req/s`} on this machine: ${cpuSentence(f.machine)}`;
     case 'memory-growth':
       return `MEMORY: ${f.process}'s heap grew ${mib(f.heapPer10Min)} MiB per 10 minutes, and still did in the second half of the run (bound ${mib(f.boundPer10Min)} MiB)`;
     case 'fault-not-injected':
@@ -50,6 +75,10 @@ export function describeDemoFinding(f: DemoFinding): string {
       const times = Object.entries(f.fault.recoveryMs).map(([r, ms]) => `${r} ${((ms ?? 0) / 1000).toFixed(1)} s (in time after ${((f.fault.settleMs[r] ?? 0) / 1000).toFixed(1)} s)`).join(', ');
       return `fault ${f.fault.index + 1}: ${f.fault.action} ${f.fault.process} at ${f.fault.at}s; routes answered 2xx again after ${times}`;
     }
+    case 'fault-not-ended':
+      return `FAULT ${f.fault.index + 1} (${f.fault.action} ${f.fault.process}): the process was not running again by the end of the run`;
+    case 'too-little-outside-faults':
+      return `INCONCLUSIVE: only ${pct(f.outsideShare, 0)} of the run was outside the fault windows (at least ${pct(f.minShare, 0)} needed to judge the steady state): a longer --duration or fewer faults`;
     case 'threshold-outside-faults':
       return f.what === 'errorRate'
         ? `threshold failed outside the fault windows: route ${f.route} error rate ${pct(f.value)} > ${pct(f.limit)}`
@@ -79,6 +108,22 @@ function faultLines(f: NonNullable<DemoSummary['faults']>): string[] {
       '',
     ),
     ...Object.entries(f.routes).map(([r, w]) => `${(r === NO_ROUTE ? 'no route (ingress error or no answer)' : r).padEnd(6)} inside the faults: ${w.inside.requests} requests, errors ${w.inside.errorRate === null ? '-' : pct(w.inside.errorRate)}, p99 ${ms(w.inside.p99) ?? '-'} ms; outside: ${w.outside.requests}, errors ${w.outside.errorRate === null ? '-' : pct(w.outside.errorRate)}, p99 ${ms(w.outside.p99) ?? '-'} ms`),
+  ];
+}
+
+/** Who used the CPU over the run: cores per part, and the share of all CPUs. */
+function machineLines(m: MachineLoad): string[] {
+  return [
+    `CPU over the run (${m.seconds} s on ${m.cpus} CPUs; the stack is the system under test, k6 and the demo the rig; other = the machine's busy time minus theirs)`,
+    table(
+      [
+        { header: 'part', cell: (p: CpuPart) => p.part, align: 'left' },
+        { header: 'cores', cell: (p) => cores(p.cores) },
+        { header: 'share', cell: (p) => pct(p.share, 1) },
+      ],
+      [...m.attribution.filter((p) => p.kind === 'stack'), { part: 'stack, all', kind: 'stack', cores: stackCores(m), share: stackCores(m) / m.cpus }, ...m.attribution.filter((p) => p.kind !== 'stack')],
+      '',
+    ),
   ];
 }
 
@@ -121,6 +166,7 @@ export function formatSummary(s: DemoSummary): string {
   if (s.faults) lines.push(...faultLines(s.faults), '');
   if (s.cost) lines.push(...costLines(s.cost), '');
   if (s.memory?.length) lines.push(...memoryLines(s.memory), '');
+  if (s.machine?.attribution.length) lines.push(...machineLines(s.machine), '');
   if (s.split) lines.push(`split        ${describeSplit(s.split)}`);
   if (s.reconciliation) lines.push(`reconciled   lost ${s.reconciliation.lost}, duplicated ${s.reconciliation.duplicated}, stored but unacknowledged ${s.reconciliation.unacknowledged}`);
   if (s.k6) lines.push(`k6           ${s.k6.requests} requests, ${s.k6.rps.toFixed(1)} req/s, dropped iterations ${s.k6.droppedIterations}, ${s.k6.unrouted} answered by no route (failed), exit ${s.k6.exitCode}`);

@@ -6,6 +6,8 @@ import { k6SummaryFixture } from '../reconcile/k6-summary-fixture.js';
 import { reconcile, type StoreSnapshot } from '../reconcile/reconcile.js';
 import { assembleReport, type ReconcileReport } from '../reconcile/run.js';
 import { splitTest } from '../reconcile/split-test.js';
+import type { FaultAnalysis } from '../faults/analysis.js';
+import type { CpuPart, MachineLoad } from './machine.js';
 import { formatSummary } from './summary-text.js';
 import { buildSummary, type DemoInputs } from './summary.js';
 
@@ -77,23 +79,82 @@ t.test('the printed verdict lists what decided it; information follows as notes'
   t.match(text, /\nnotes\n {2}- split: within the weights/, 'the split as a note');
 });
 
-t.test('dropped iterations and an interrupted run are notes, not failures', async (t) => {
-  const s = buildSummary({ ...base, interrupted: true, k6: { exitCode: 0, summary: { ...k6, droppedIterations: 3 } } });
-  t.equal(s.verdict, 'PASS');
-  t.same(s.findings.filter((f) => f.severity === 'warn').map((f) => f.kind), ['dropped-iterations', 'interrupted']);
-  t.match(s.reasons.join('\n'), /note: k6 dropped 3 iterations/);
+t.test('dropped iterations are a note; an interrupted run is never PASS', async (t) => {
+  const dropped = buildSummary({ ...base, k6: { exitCode: 0, summary: { ...k6, droppedIterations: 3 } } });
+  t.equal(dropped.verdict, 'PASS');
+  t.same(dropped.findings.filter((f) => f.severity === 'warn').map((f) => f.kind), ['dropped-iterations']);
+  t.match(dropped.reasons.join('\n'), /note: k6 dropped 3 iterations/);
+  const cut = buildSummary({ ...base, interrupted: true });
+  t.equal(cut.verdict, 'INCONCLUSIVE', 'everything held, but for less than asked');
+  t.match(cut.reasons[0], /^INCONCLUSIVE: interrupted/);
+  t.equal(buildSummary({ ...base, interrupted: true, reconcile: report({ lose: 1 }) }).verdict, 'FAIL', 'a lost write still fails it');
 });
 
-t.test('a saturated machine: speed findings are reported, not judged; correctness still fails', async (t) => {
-  const machine = { busy: 0.97, cpus: 2, droppedIterations: 0, saturated: true, signals: ['cpu' as const] };
+t.test('an interrupted fault run records the planned faults the interrupt cancelled', async (t) => {
+  const plan = [0, 1, 2].map((index) => ({ index, at: 5 + 10 * index, target: 'mongo', action: 'hang', duration: 3 }));
+  const ran = { ...plan[0]!, process: 'mongo', startedAt: 1, endedAt: 3001, pidBefore: 1, pidAfter: 1, disruptionEnd: 3001, recoveredAt: {}, recoveryMs: {}, settledAt: {}, settleMs: {}, recovered: true };
+  const faults = { boundMs: 15_000, settleBoundMs: 30_000, faults: [ran], windows: [], outsideShare: 0.8, routes: {}, findings: [] } as unknown as FaultAnalysis;
+  const s = buildSummary({ ...base, interrupted: true, settings: { rate: 10, faultPlan: plan }, faults });
+  t.equal(s.verdict, 'INCONCLUSIVE');
+  t.same(s.faultsNotRun?.map((f) => f.index), [1, 2]);
+  t.match(s.findings.find((f) => f.kind === 'faults-not-run'), { severity: 'inconclusive' });
+  t.ok(s.reasons.some((r) => /2 planned faults never ran: 2 \(hang mongo at 15s\), 3 \(hang mongo at 25s\)/.test(r)), s.reasons.join(' | '));
+  t.notOk(buildSummary({ ...base, settings: { rate: 10, faultPlan: plan }, checkErrors: [{ what: 'analysing the faults', message: 'no samples' }] }).faultsNotRun, 'unknown when the analysis failed');
+});
+
+/** Cores per part as machine.ts attributes them, 60 s on 2 CPUs. */
+function machine(parts: Record<string, number>, signals: MachineLoad['signals'] = [], droppedIterations = 0): MachineLoad {
+  const kind = (p: string): CpuPart['kind'] => (['k6', 'demo', 'other', 'steal', 'idle'].includes(p) ? (p as CpuPart['kind']) : 'stack');
+  return {
+    busy: 0.97,
+    cpus: 2,
+    seconds: 60,
+    droppedIterations,
+    attribution: Object.entries(parts).map(([part, cores]) => ({ part, kind: kind(part), cores, share: cores / 2 })),
+    bounds: { otherMaxShare: 0.15, stealMaxShare: 0.05, k6StarvedCores: 0.85 },
+    contended: signals.length > 0,
+    signals,
+  };
+}
+
+t.test('a machine the stack used: a failed threshold is the system not holding the rate (FAIL), with the cores each part used', async (t) => {
+  const busy = machine({ mongo: 0.6, 'grpc-server-1': 0.5, 'grpc-client-1': 0.3, 'redis-writer-1': 0.2, redis: 0.05, ingress: 0.1, k6: 0.2, demo: 0.01, other: 0.02, steal: 0, idle: 0.02 });
   const failedK6 = { ...k6, thresholds: { passed: false, failed: ['route_req_duration{route:grpc} p(99)<100'], all: [] } };
-  const slow = buildSummary({ ...base, machine, k6: { exitCode: 99, summary: failedK6 } });
-  t.equal(slow.verdict, 'INCONCLUSIVE', 'a threshold crossed on a saturated machine says nothing about the system');
-  t.match(slow.findings[0], { kind: 'machine-saturated', excused: ['k6-exit', 'threshold-failed'] });
-  t.match(slow.reasons[0], /^INCONCLUSIVE: the machine ran out/);
-  t.equal(buildSummary({ ...base, machine, k6: { exitCode: 99, summary: failedK6 }, reconcile: report({ lose: 1 }) }).verdict, 'FAIL', 'a lost write fails whatever the load');
-  t.equal(buildSummary({ ...base, machine }).verdict, 'PASS', 'a busy machine on which everything held: PASS');
-  t.equal(buildSummary({ ...base, k6: { exitCode: 99, summary: failedK6 } }).verdict, 'FAIL', 'a quiet machine: the threshold fails the run');
-  const dropped = { ...machine, busy: 0.5, droppedIterations: 40, signals: ['dropped-iterations' as const] };
-  t.equal(buildSummary({ ...base, machine: dropped, k6: { exitCode: 0, summary: { ...k6, droppedIterations: 40 } } }).verdict, 'INCONCLUSIVE', 'the load asked for was not offered');
+  const s = buildSummary({ ...base, machine: busy, k6: { exitCode: 99, summary: failedK6 } });
+  t.equal(s.verdict, 'FAIL', 'the stack, not other work, had the CPU');
+  const reason = s.reasons.find((r) => r.startsWith('the system did not hold'));
+  t.match(reason, /^the system did not hold 10 req\/s on this machine: the stack used 1\.75 of 2 cores \(mongo 0\.60, grpc-server-1 0\.50, .*\); k6 0\.20, demo 0\.01, other 0\.02, steal 0\.00, idle 0\.02/);
+  t.same(s.machine?.attribution.length, 11, 'the attribution is kept in summary.json');
+  const text = formatSummary(s);
+  t.match(text, /CPU over the run \(60 s on 2 CPUs/);
+  t.match(text, /\nmongo +0\.60 +30\.0%\n/);
+  t.match(text, /\nstack, all +1\.75 +87\.5%\n/);
+  t.match(text, /\nother +0\.02 +1\.0%\nsteal +0\.00 +0\.0%\nidle +0\.02 +1\.0%\n/);
+  t.equal(buildSummary({ ...base, machine: busy }).verdict, 'PASS', 'a busy machine on which everything held: PASS');
+  const dropped = buildSummary({ ...base, machine: { ...busy, droppedIterations: 40 }, k6: { exitCode: 0, summary: { ...k6, droppedIterations: 40 } } });
+  t.equal(dropped.verdict, 'PASS', 'dropped iterations alone are no excuse, and no failure either (a note)');
+});
+
+t.test('a machine the system could not get: latency findings reported, not judged; error rates and correctness still fail', async (t) => {
+  const burners = machine({ mongo: 0.3, 'grpc-server-1': 0.2, k6: 0.15, demo: 0.01, other: 1.3, steal: 0, idle: 0.04 }, ['other-work']);
+  const latency = { ...k6, thresholds: { passed: false, failed: ['route_req_duration{route:grpc} p(99)<100', 'route_req_duration{route:redis} p(95)<50'], all: [] } };
+  const slow = buildSummary({ ...base, machine: burners, k6: { exitCode: 99, summary: latency } });
+  t.equal(slow.verdict, 'INCONCLUSIVE');
+  t.match(slow.findings[0], { kind: 'machine-contended', excused: ['k6-exit', 'threshold-failed'] });
+  t.match(slow.reasons[0], /^INCONCLUSIVE: the system under test could not get the CPU it needed: work outside the stack and k6 used 1\.30 cores \(65% of 2 CPUs, bound 15%\)/);
+  const errors = { ...k6, thresholds: { passed: false, failed: ['route_req_duration{route:grpc} p(99)<100', 'route_errors{route:grpc} rate<=0.01'], all: [] } };
+  const failing = buildSummary({ ...base, machine: burners, k6: { exitCode: 99, summary: errors } });
+  t.equal(failing.verdict, 'FAIL', 'an error rate is never excused');
+  t.same(failing.findings.filter((f) => f.severity === 'fail').map((f) => f.kind), ['k6-exit', 'threshold-failed'], "the error threshold and k6's exit 99 (it says no more than its thresholds)");
+  t.equal(buildSummary({ ...base, machine: burners, k6: { exitCode: 99, summary: latency }, reconcile: report({ lose: 1 }) }).verdict, 'FAIL', 'a lost write fails whatever the load');
+  t.equal(buildSummary({ ...base, machine: burners, k6: { exitCode: 107, summary: latency } }).verdict, 'FAIL', 'a k6 exit other than thresholds crossed is not about speed');
+  const outside = { boundMs: 15_000, settleBoundMs: 30_000, faults: [], windows: [], outsideShare: 0.7, routes: {}, findings: [
+    { kind: 'threshold-outside-faults', severity: 'fail', route: 'grpc', what: 'p99', value: 180, limit: 100 },
+    { kind: 'threshold-outside-faults', severity: 'fail', route: 'redis', what: 'errorRate', value: 0.05, limit: 0.01 },
+  ] } as unknown as FaultAnalysis;
+  const f = buildSummary({ ...base, machine: burners, faults: outside });
+  t.equal(f.verdict, 'FAIL');
+  t.same(f.findings.map((x) => [x.kind, x.severity]).filter(([k]) => k === 'threshold-outside-faults'), [['threshold-outside-faults', 'warn'], ['threshold-outside-faults', 'fail']], 'outside the faults too: p99 excused, the error rate not');
+  const starved = machine({ mongo: 0.5, k6: 0.95, demo: 0.01, other: 0.04, steal: 0, idle: 0.5 }, ['k6-starved'], 300);
+  t.match(buildSummary({ ...base, machine: starved, k6: { exitCode: 99, summary: latency } }).reasons[0], /k6 was starved: busy 0\.95 cores \(bound 0\.85\) and it dropped 300 iterations/);
 });

@@ -9,11 +9,12 @@ import type { ReconcileReport } from '../reconcile/run.js';
 import type { CostReport } from '../cost/cost.js';
 import { HEAP_GROWTH_BOUND_BYTES, type Growth } from '../cost/growth.js';
 import type { FaultAnalysis } from '../faults/analysis.js';
+import type { Fault } from '../faults/plan.js';
 import type { SettleResult } from './settle.js';
 import type { Environment } from './environment.js';
 import { describeDemoFinding } from './summary-text.js';
 import type { MachineLoad } from './machine.js';
-import { applyMachine, k6Findings, verdictOf, type DemoFinding, type Verdict } from './verdict.js';
+import { applyMachine, FAULT_ANALYSIS, k6Findings, verdictOf, type DemoFinding, type Verdict } from './verdict.js';
 
 export const RUN_SUMMARY_SCHEMA = 'splitbench.run/1';
 
@@ -53,7 +54,7 @@ export interface DemoInputs {
   cost?: CostReport;
   /** Memory growth per service (soak runs). */
   memory?: Growth[];
-  /** The whole machine's CPU and k6's dropped iterations over the run. */
+  /** Who used the CPU over the run (machine.ts), and k6's dropped iterations. */
   machine?: MachineLoad;
 }
 
@@ -76,9 +77,19 @@ export interface DemoSummary {
   faults?: Omit<FaultAnalysis, 'findings'>;
   cost?: CostReport;
   memory?: Growth[];
+  /** Cores per part (each stack process, k6, the demo, other, steal, idle) and whether the system under test was short of CPU. */
   machine?: MachineLoad;
+  /** Faults of the plan that never ran (an interrupt cancelled them, or the load ended first). */
+  faultsNotRun?: Fault[];
   environment: Environment & { settings: Record<string, unknown> };
   files: Record<string, string>;
+}
+
+/** The plan's faults (settings.faultPlan, as the demo records it) with no record of having run. */
+function faultsNotRun(plan: unknown, faults: FaultAnalysis | undefined): Fault[] {
+  if (!Array.isArray(plan)) return [];
+  const ran = new Set((faults?.faults ?? []).map((f) => f.index));
+  return (plan as Fault[]).filter((f) => !ran.has(f.index));
 }
 
 export function buildSummary(inp: DemoInputs): DemoSummary {
@@ -90,12 +101,17 @@ export function buildSummary(inp: DemoInputs): DemoSummary {
     ...(rec?.findings ?? []),
     ...inp.checkErrors.map((e): DemoFinding => ({ kind: 'check-error', severity: 'fail', ...e })),
   ];
-  if (inp.interrupted) findings.push({ kind: 'interrupted', severity: 'warn' });
+  // A run cut short did not measure what was asked: never PASS.
+  if (inp.interrupted) findings.push({ kind: 'interrupted', severity: 'inconclusive' });
+  // Without the analysis (it failed: a check error says so) which faults ran is unknown.
+  const notRun = inp.faults === undefined && inp.checkErrors.some((e) => e.what === FAULT_ANALYSIS) ? [] : faultsNotRun(inp.settings.faultPlan, inp.faults);
+  if (notRun.length > 0) findings.push({ kind: 'faults-not-run', severity: 'inconclusive', faults: notRun });
   findings.push(...(inp.faults?.findings ?? []));
   for (const g of inp.memory ?? []) {
     if (g.sustained && g.heapPer10Min !== null) findings.push({ kind: 'memory-growth', severity: 'fail', process: g.process, heapPer10Min: g.heapPer10Min, boundPer10Min: HEAP_GROWTH_BOUND_BYTES });
   }
-  const sorted = applyMachine(bySeverity(findings), inp.machine);
+  const rate = k6s?.settings.rate ?? (typeof inp.settings.rate === 'number' ? inp.settings.rate : null);
+  const sorted = applyMachine(bySeverity(findings), inp.machine, rate);
   const routes = {} as Record<RouteName, RouteResult>;
   for (const route of ROUTES) {
     const r = k6s?.routes[route];
@@ -125,10 +141,11 @@ export function buildSummary(inp: DemoInputs): DemoSummary {
     ...(inp.ingressRouted ? { ingressRouted: inp.ingressRouted } : {}),
     ...(inp.grades !== undefined ? { grades: inp.grades } : {}),
     ...(inp.settle ? { settle: inp.settle } : {}),
-    ...(inp.faults ? { faults: { boundMs: inp.faults.boundMs, settleBoundMs: inp.faults.settleBoundMs, faults: inp.faults.faults, windows: inp.faults.windows, routes: inp.faults.routes } } : {}),
+    ...(inp.faults ? { faults: { boundMs: inp.faults.boundMs, settleBoundMs: inp.faults.settleBoundMs, faults: inp.faults.faults, windows: inp.faults.windows, outsideShare: inp.faults.outsideShare, routes: inp.faults.routes } } : {}),
     ...(inp.cost ? { cost: inp.cost } : {}),
     ...(inp.memory ? { memory: inp.memory } : {}),
     ...(inp.machine ? { machine: inp.machine } : {}),
+    ...(notRun.length > 0 ? { faultsNotRun: notRun } : {}),
     environment: { ...inp.environment, settings: inp.settings },
     files: inp.files,
   };
