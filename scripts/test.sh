@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: installs what the tests need, then type-checks, lints and runs every tap test against
-# real Redis, a real MongoDB-wire server, real gRPC and real HTTP. Ends with "N passed, N failed, N skipped".
+# real Redis, a real MongoDB-wire server, real gRPC and real HTTP. Ends with "N passed, N failed, N skipped";
+# a skipped test (other than by tap's --grep/--only) counts as failed.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -42,13 +43,31 @@ summary=$(grep -E '^# \{ total: ' "$tap_out" | tail -1)
 tap_pass=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"$summary")
 tap_fail=$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"$summary")
 tap_skip=$(sed -nE 's/.*skip: ([0-9]+).*/\1/p' <<<"$summary")
+# A skip fails the run. The tests skip when a tool is missing (k6, Chromium), and this script has just
+# installed every one: a skip here is a broken install, and a skipped test proves nothing. (Skips of
+# tap's own --grep/--only filters are asked for: those are not counted.) Each file's tests are indented
+# under its "# Subtest: <file>" line.
+skipped_tests=$(awk '
+  /^# Subtest: / { file = substr($0, 12) }
+  / # SKIP / && !/ # SKIP filter: / {
+    line = $0; sub(/^[ \t]*ok [0-9]+ - /, "", line); sub(/ # SKIP /, " (skipped: ", line)
+    print "  " file ": " line ")"
+  }' "$tap_out")
 rm -f "$tap_out"
 passed=$((passed + ${tap_pass:-0}))
 failed=$((failed + ${tap_fail:-0}))
 if [[ $tap_rc -ne 0 && ${tap_fail:-0} -eq 0 ]]; then failed=$((failed + 1)); echo "tap exited $tap_rc"; fi
 if [[ -z "$summary" ]]; then failed=$((failed + 1)); echo "tap printed no summary"; fi
 
+if [[ -n "$skipped_tests" ]]; then
+  n_skipped=$(wc -l <<<"$skipped_tests")
+  failed=$((failed + n_skipped))
+  echo
+  echo "FAILED: $n_skipped test(s) skipped; npm test installs every tool they need, so each skip counts as a failure:"
+  echo "$skipped_tests"
+fi
+
 echo
-# Skipped tests are neither: say how many, so a skip cannot hide in the pass count.
+# Say how many skipped too, so a skip cannot hide in the pass count.
 echo "$passed passed, $failed failed, ${tap_skip:-0} skipped"
 [[ $failed -eq 0 ]]
