@@ -38,9 +38,25 @@ export const parse = {
 
 /** Seconds in a k6-style duration (parse.duration has checked it). */
 export function durationSeconds(raw: string): number {
-  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$/.exec(raw);
-  if (!m) throw new Error(`not a duration: ${raw}`);
-  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+  const ms = durationMs(raw, 's');
+  if (ms === undefined) throw new Error(`not a duration: ${raw}`);
+  return ms / 1000;
+}
+
+const DURATION = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?$/;
+
+/**
+ * Milliseconds in a duration as people write them in flags and plan files: 1h, 1m30s, 2.5s, 200ms, or a
+ * bare number in `bareUnit`. Undefined when it is not one (the caller says what was expected where).
+ */
+export function durationMs(raw: string | number, bareUnit: 's' | 'ms'): number | undefined {
+  const scale = bareUnit === 's' ? 1000 : 1;
+  if (typeof raw === 'number') return Number.isFinite(raw) && raw >= 0 ? raw * scale : undefined;
+  const text = raw.trim();
+  if (/^\d+(?:\.\d+)?$/.test(text)) return Number(text) * scale;
+  const m = DURATION.exec(text);
+  if (!m || text === '' || m.slice(1).every((g) => g === undefined)) return undefined;
+  return Number(m[1] ?? 0) * 3_600_000 + Number(m[2] ?? 0) * 60_000 + Number(m[3] ?? 0) * 1000 + Number(m[4] ?? 0);
 }
 
 /** A usage mistake found after parsing (two flags that do not go together, a missing input). */

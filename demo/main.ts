@@ -11,7 +11,7 @@ import { durationSeconds, parseCommandLine, usageFailure } from '../cli/options.
 import { ROUTES } from '../contract/routes.js';
 import { FAULTS_SCHEMA } from '../faults/analysis.js';
 import { ensurePool } from '../generator/pool-file.js';
-import { checkAgainstRun, readPlan, type Fault } from '../faults/plan.js';
+import { checkAgainstRun, linksOf, readPlan, runSecondsFor, type Fault } from '../faults/plan.js';
 import { SPLIT_ROUTE_FILE, readSplit, routeFractions } from '../linkerd/split.js';
 import { readAutoscaledDeployments, type AutoscaledDeployment } from '../autoscale/manifests.js';
 import { LocalAutoscaler } from '../stack/autoscaling.js';
@@ -34,7 +34,6 @@ const opts = program.opts<DemoOptions>();
 const routeFile = opts.routeFile ?? SPLIT_ROUTE_FILE;
 // 60 s: at 100 req/s a route's p99 is its 30th-slowest request, so one burst of other work on a
 // 2-core machine (a compile, a GC, a neighbour) cannot decide it alone; at 30 s one 300 ms stall did.
-const duration = opts.duration ?? (opts.faults ? '75s' : '60s');
 let weights: Record<string, number>;
 let plan: Fault[] | undefined;
 let hpas: AutoscaledDeployment[] | undefined;
@@ -46,13 +45,14 @@ try {
   if (opts.faults) {
     plan = readPlan(opts.faults === true ? DEFAULT_FAULT_PLAN : opts.faults);
     // A fault that ends in the last seconds would leave no time to see the routes recover.
-    checkAgainstRun(plan, durationSeconds(duration), 5);
+    checkAgainstRun(plan, durationSeconds(opts.duration ?? `${runSecondsFor(plan)}s`), 5);
   }
 } catch (err) {
   usageFailure(program, (err as Error).message);
   process.exit();
 }
 
+const duration = opts.duration ?? (plan ? `${runSecondsFor(plan)}s` : '60s');
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
 const runId = `demo-${stamp}-${randomBytes(2).toString('hex')}`;
 const outDir = path.resolve(opts.out, runId);
@@ -96,7 +96,7 @@ try {
       return [name, hpa ? { initial: hpa.minReplicas, max: hpa.maxReplicas } : { initial: opts.replicas ?? 1, max: opts.replicas ?? 1 }];
     }),
   );
-  stack = await startStack({ port: opts.port, dir: path.join(outDir, 'stack'), routeFile, replicas, onProgress: (m) => step(m) });
+  stack = await startStack({ port: opts.port, dir: path.join(outDir, 'stack'), routeFile, replicas, links: plan === undefined ? [] : linksOf(plan), onProgress: (m) => step(m) });
   const autoscaler = hpas && new LocalAutoscaler({ deployments: stack.deployments, hpas, ...(opts.hpaTarget !== undefined ? { targetPercent: opts.hpaTarget } : {}), onDecision: (dep, d) => d.rescale && step(`autoscaler: ${dep} ${d.currentReplicas} -> ${d.desiredReplicas} replicas`) });
   if (opts.warmup > 0) {
     step(`warming up: ${opts.warmup} requests through the ingress (run id ${runId}-warmup, not measured)`);

@@ -1,11 +1,13 @@
 /**
- * Carries out a fault plan against the supervised processes of the local stack, on the plan's clock,
- * and records what really happened: when each fault began and ended (for a kill or stop, when the
- * supervisor had the process running again), and which process it hit.
+ * Carries out a fault plan against the supervised processes of the local stack, and the links between
+ * them (through Toxiproxy), on the plan's clock, and records what really happened: when each fault
+ * began and ended (for a kill or stop, when the supervisor had the process running again; for a link,
+ * when it was healed), and which process or link it hit.
  */
 import { pause } from '../stack/process.js';
 import type { Supervisor } from '../stack/supervisor.js';
-import type { Fault, FaultTarget } from './plan.js';
+import type { ToxiproxyLink } from '../stack/toxiproxy.js';
+import { isLinkTarget, isNetworkAction, type Fault, type FaultLink, type FaultTarget } from './plan.js';
 
 export interface FaultRecord extends Fault {
   /** The replica or store process hit, e.g. grpc-server-1. */
@@ -24,6 +26,8 @@ export interface InjectorOptions {
   faults: Fault[];
   /** The supervisor a fault on `target` hits (a service's first running replica). */
   lookup: (target: FaultTarget) => Supervisor | undefined;
+  /** The proxies of a link (one per server replica); empty when the link was not put through Toxiproxy. */
+  links?: (link: FaultLink) => ToxiproxyLink[];
   /** ms since the epoch the plan's `at` counts from. */
   startAt: number;
   onFault?: (r: FaultRecord, phase: 'start' | 'end') => void;
@@ -46,7 +50,7 @@ export class FaultInjector {
     return this.records.sort((a, b) => a.startedAt - b.startedAt);
   }
 
-  /** Stops what is pending and wakes every process still hung (the run ends early). */
+  /** Stops what is pending, wakes every process still hung and heals every broken link (the run ends early). */
   cancel(): void {
     this.abort.abort();
     for (const sup of this.hung) sup.signal('SIGCONT');
@@ -56,6 +60,7 @@ export class FaultInjector {
   private async inject(f: Fault): Promise<void> {
     await pause(this.opts.startAt + f.at * 1000 - this.now(), this.abort.signal);
     if (this.abort.signal.aborted) return;
+    if (isLinkTarget(f.target)) return this.breakLink(f, f.target);
     const sup = this.opts.lookup(f.target);
     const rec: FaultRecord = { ...f, process: sup?.name ?? f.target, startedAt: this.now(), endedAt: null, pidBefore: sup?.pid ?? null, pidAfter: null };
     this.records.push(rec);
@@ -81,6 +86,35 @@ export class FaultInjector {
       rec.endedAt = this.now();
       rec.pidAfter = sup.pid ?? null;
     }
+    this.opts.onFault?.(rec, 'end');
+  }
+
+  /** A network fault on every proxy of the link for its duration, then healed (also when cancelled). */
+  private async breakLink(f: Fault, link: FaultLink): Promise<void> {
+    const proxies = this.opts.links?.(link) ?? [];
+    const rec: FaultRecord = { ...f, process: link, startedAt: this.now(), endedAt: null, pidBefore: null, pidAfter: null };
+    this.records.push(rec);
+    const action = f.action;
+    if (proxies.length === 0 || !isNetworkAction(action)) {
+      rec.error = `${link} does not go through Toxiproxy in this run; a ${action} fault needs it`;
+      return;
+    }
+    this.opts.onFault?.(rec, 'start');
+    try {
+      await Promise.all(proxies.map((p) => p.apply(action, { latencyMs: f.latencyMs, jitterMs: f.jitterMs })));
+    } catch (err) {
+      rec.error = `could not ${f.action} ${link}: ${(err as Error).message}`;
+      await Promise.allSettled(proxies.map((p) => p.heal()));
+      return;
+    }
+    await pause(f.duration * 1000, this.abort.signal);
+    const healed = await Promise.allSettled(proxies.map((p) => p.heal()));
+    const failed = healed.find((h) => h.status === 'rejected');
+    if (failed) {
+      rec.error = `could not heal ${link}: ${(failed.reason as Error).message}`;
+      return;
+    }
+    rec.endedAt = this.now();
     this.opts.onFault?.(rec, 'end');
   }
 }

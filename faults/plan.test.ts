@@ -3,14 +3,49 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
+import { DATA_FLOW } from '../contract/data-flow.js';
 import { DEFAULT_FAULT_PLAN } from '../demo/cli.js';
-import { checkAgainstRun, FAULT_TARGETS, parsePlan, PlanError, readPlan } from './plan.js';
+import { REPO_ROOT } from '../stack/tools.js';
+import { checkAgainstRun, FAULT_ACTIONS, FAULT_LINKS, FAULT_TARGETS, linksOf, parsePlan, PlanError, readPlan, runSecondsFor } from './plan.js';
 
-t.test('the default plan: every target once, in order, and it fits its 75 s run', async (t) => {
+t.test('the default plan: every target and every kind of fault, MongoDB killed, in order, and it fits its run', async (t) => {
   const plan = readPlan(DEFAULT_FAULT_PLAN);
-  t.same([...new Set(plan.map((f) => f.target))].sort(), [...FAULT_TARGETS].sort(), 'each target at least once');
+  const processes = new Set(plan.flatMap((f) => ((FAULT_TARGETS as readonly string[]).includes(f.target) ? [f.target] : [])));
+  t.same([...processes].sort(), [...FAULT_TARGETS].filter((x) => x !== 'grpc-client').sort(), 'every process target but grpc-client (its kill was the default before; links.yaml resets its link)');
+  t.same([...new Set(plan.map((f) => f.action))].sort(), [...FAULT_ACTIONS].sort(), 'each kind of fault');
+  t.ok(plan.some((f) => f.target === 'mongo' && f.action === 'kill'), 'MongoDB killed');
   t.same(plan.map((f) => f.at), [...plan.map((f) => f.at)].sort((a, b) => a - b), 'in time order');
-  t.doesNotThrow(() => checkAgainstRun(plan, 75, 5));
+  t.equal(runSecondsFor(plan), 110, 'the run lasts 20 s past the last fault');
+  t.doesNotThrow(() => checkAgainstRun(plan, runSecondsFor(plan), 5));
+});
+
+t.test('faults/links.yaml breaks every link, and each link is a real connection of the data flow', async (t) => {
+  const plan = readPlan(path.join(REPO_ROOT, 'faults', 'links.yaml'));
+  t.same(linksOf(plan).sort(), [...FAULT_LINKS].sort(), 'every link');
+  t.doesNotThrow(() => checkAgainstRun(plan, runSecondsFor(plan), 5));
+  const storeName = (s: string): string => (s === 'mongo' ? 'mongodb' : s);
+  for (const link of FAULT_LINKS) {
+    const [from, to] = link.split('->') as [string, string];
+    t.ok(DATA_FLOW.some((f) => f.from === from && f.to === storeName(to)), `${link} is a flow of contract/data-flow.ts`);
+  }
+});
+
+t.test('network faults on links: the forms accepted and the mistakes named', async (t) => {
+  t.same(parsePlan([{ at: '5s', target: 'redis-writer->mongo', action: 'latency', duration: '4s', latency: '200ms', jitter: 0.05e3 }]), [
+    { index: 0, at: 5, target: 'redis-writer->mongo', action: 'latency', duration: 4, latencyMs: 200, jitterMs: 50 },
+  ], 'latency in ms (a number is ms), jitter optional');
+  t.same(parsePlan([{ at: 5, target: 'grpc-server->mongo', action: 'partition', duration: '0.5s' }])[0]?.duration, 0.5);
+  const cases: [unknown, RegExp][] = [
+    [[{ at: '5s', target: 'redis-writer->mongo', action: 'kill' }], /faults\[0\]\.action \(on a link\) must be one of latency, partition, reset/],
+    [[{ at: '5s', target: 'redis', action: 'partition', duration: '3s' }], /action \(on a process; latency, partition, reset go on a link such as redis-writer->mongo\) must be one of hang, kill, stop, restart/],
+    [[{ at: '5s', target: 'redis-writer->mongo', action: 'reset' }], /duration is required for reset \(how long the link stays broken\)/],
+    [[{ at: '5s', target: 'redis-writer->mongo', action: 'latency', duration: '3s' }], /latency is required for a latency fault/],
+    [[{ at: '5s', target: 'redis-writer->mongo', action: 'partition', duration: '3s', latency: '9ms' }], /latency and jitter belong to a latency fault, not partition/],
+    [[{ at: '5s', target: 'redis', action: 'hang', duration: '3s', jitter: '9ms' }], /latency and jitter belong to a latency fault on a link/],
+    [[{ at: '5s', target: 'redis-writer->mongo', action: 'latency', duration: '3s', latency: 'slow' }], /latency must be a duration such as 200ms/],
+    [[{ at: '5s', target: 'mongo->redis', action: 'reset', duration: '3s' }], /target must be one of .*redis-writer->redis, got "mongo->redis"/],
+  ];
+  for (const [doc, message] of cases) t.throws(() => parsePlan(doc), { name: 'PlanError', message }, JSON.stringify(doc));
 });
 
 t.test('forms that are accepted', async (t) => {
@@ -26,8 +61,8 @@ t.test('every mistake is a PlanError that names the entry and the field', async 
     [[], /has no faults/],
     [['x'], /faults\[0\] must be a mapping/],
     [[{ target: 'redis', action: 'kill' }], /faults\[0\]\.at is required/],
-    [[{ at: '5s', target: 'postgres', action: 'kill' }], /faults\[0\]\.target must be one of mongo, redis, grpc-server, grpc-client, redis-writer, got "postgres"/],
-    [[{ at: '5s', target: 'redis', action: 'reboot' }], /faults\[0\]\.action must be one of hang, kill, stop, restart/],
+    [[{ at: '5s', target: 'postgres', action: 'kill' }], /faults\[0\]\.target must be one of mongo, redis, grpc-server, grpc-client, redis-writer, grpc-client->grpc-server, .*, got "postgres"/],
+    [[{ at: '5s', target: 'redis', action: 'reboot' }], /faults\[0\]\.action \(on a process; .*\) must be one of hang, kill, stop, restart, got "reboot"/],
     [[{ at: 'soon', target: 'redis', action: 'kill' }], /faults\[0\]\.at must be a duration such as 8s/],
     [[{ at: '5s', target: 'redis', action: 'hang' }], /faults\[0\]\.duration is required for hang/],
     [[{ at: '5s', target: 'redis', action: 'stop' }], /duration is required for stop \(how long it stays down\)/],

@@ -4,12 +4,17 @@
  *   faults:
  *     - { at: 8s, target: mongo, action: hang, duration: 3s }
  *     - { at: 20s, target: redis, action: kill }
+ *     - { at: 30s, target: redis-writer->mongo, action: partition, duration: 3s }
+ *     - { at: 45s, target: grpc-client->grpc-server, action: latency, duration: 5s, latency: 200ms, jitter: 50ms }
  *
- * `at` counts from the start of the measured run. Every mistake is a PlanError naming the entry and the
- * field, and what would be accepted.
+ * A target is a process or a link between two processes (`<client>-><server>`). `at` counts from the
+ * start of the measured run. Every mistake is a PlanError naming the entry and the field, and what
+ * would be accepted.
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { durationMs } from '../cli/options.js';
+import { NETWORK_FAULTS, type NetworkFault } from '../stack/toxiproxy.js';
 
 /** Processes of the local stack a fault can hit; a service's fault hits its first running replica. */
 export const FAULT_TARGETS = ['mongo', 'redis', 'grpc-server', 'grpc-client', 'redis-writer'] as const;
@@ -21,32 +26,62 @@ export type FaultTarget = (typeof FAULT_TARGETS)[number];
  * stop:    SIGTERM (it drains and exits), kept down for `duration`, then started again (a pod deleted).
  * restart: SIGTERM, started again as soon as it exits (a rolling restart).
  */
-export const FAULT_ACTIONS = ['hang', 'kill', 'stop', 'restart'] as const;
-export type FaultAction = (typeof FAULT_ACTIONS)[number];
+export const PROCESS_ACTIONS = ['hang', 'kill', 'stop', 'restart'] as const;
+export type ProcessAction = (typeof PROCESS_ACTIONS)[number];
+
+/**
+ * Links of the local stack a network fault can hit, `<client>-><server>`: each a connection of
+ * contract/data-flow.ts (plan.test.ts checks). In a run whose plan names a link, that link goes
+ * through Toxiproxy (stack/toxiproxy.ts); other runs have no proxy in the way.
+ */
+export const FAULT_LINKS = ['grpc-client->grpc-server', 'grpc-server->mongo', 'redis-writer->mongo', 'redis-writer->redis'] as const;
+export type FaultLink = (typeof FAULT_LINKS)[number];
+
+/**
+ * On a link, for `duration`:
+ * latency:   every answer delayed by `latency` ± `jitter` (a slow network, a far zone).
+ * partition: no packets either way; connections hang (a split network, a dropped route).
+ * reset:     connections reset as soon as they carry data (a middlebox or peer resetting).
+ */
+export const FAULT_ACTIONS = [...PROCESS_ACTIONS, ...NETWORK_FAULTS] as const;
+export type FaultAction = ProcessAction | NetworkFault;
 
 export interface Fault {
   /** Position in the plan, from 0. */
   index: number;
   /** Seconds from the start of the measured run. */
   at: number;
-  target: FaultTarget;
+  target: FaultTarget | FaultLink;
   action: FaultAction;
-  /** Seconds: how long it hangs or stays down; 0 when the action has none. */
+  /** Seconds: how long it hangs, stays down or the link is broken; 0 when the action has none. */
   duration: number;
+  /** A latency fault's delay and its jitter, ms. */
+  latencyMs?: number;
+  jitterMs?: number;
 }
+
+export const isLinkTarget = (target: string): target is FaultLink => (FAULT_LINKS as readonly string[]).includes(target);
+export const isNetworkAction = (action: string): action is NetworkFault => (NETWORK_FAULTS as readonly string[]).includes(action);
+
+/** The links a plan breaks: the ones a run must put through Toxiproxy. */
+export const linksOf = (faults: readonly Fault[]): FaultLink[] => [...new Set(faults.flatMap((f) => (isLinkTarget(f.target) ? [f.target] : [])))];
 
 export class PlanError extends Error {
   override name = 'PlanError';
 }
 
-const DURATION = /^(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?$/;
-
 /** `8s`, `1m30s`, `2.5s` or a number of seconds. */
 function seconds(v: unknown, where: string): number {
-  if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
-  const m = typeof v === 'string' ? DURATION.exec(v.trim()) : null;
-  if (!m || v === '' || (m[1] === undefined && m[2] === undefined)) throw new PlanError(`${where} must be a duration such as 8s, 2.5s or 1m30s, got ${JSON.stringify(v)}`);
-  return Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0);
+  const ms = typeof v === 'number' || typeof v === 'string' ? durationMs(v, 's') : undefined;
+  if (ms === undefined) throw new PlanError(`${where} must be a duration such as 8s, 2.5s or 1m30s, got ${JSON.stringify(v)}`);
+  return ms / 1000;
+}
+
+/** `200ms`, `0.2s` or a number of milliseconds. */
+function millis(v: unknown, where: string): number {
+  const ms = typeof v === 'number' || typeof v === 'string' ? durationMs(v, 'ms') : undefined;
+  if (ms === undefined) throw new PlanError(`${where} must be a duration such as 200ms or 0.5s, got ${JSON.stringify(v)}`);
+  return ms;
 }
 
 function oneOf<T extends string>(v: unknown, values: readonly T[], where: string): T {
@@ -54,22 +89,41 @@ function oneOf<T extends string>(v: unknown, values: readonly T[], where: string
   return v as T;
 }
 
-const KEYS = new Set(['at', 'target', 'action', 'duration']);
+const KEYS = new Set(['at', 'target', 'action', 'duration', 'latency', 'jitter']);
 
 function entry(raw: unknown, index: number): Fault {
   const where = `faults[${index}]`;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new PlanError(`${where} must be a mapping with at, target, action (and duration), got ${JSON.stringify(raw)}`);
   const o = raw as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!KEYS.has(k)) throw new PlanError(`${where}.${k} is not a field of a fault; the fields are at, target, action, duration`);
+  for (const k of Object.keys(o)) if (!KEYS.has(k)) throw new PlanError(`${where}.${k} is not a field of a fault; the fields are at, target, action, duration (and latency, jitter for a latency fault)`);
   for (const k of ['at', 'target', 'action']) if (o[k] === undefined) throw new PlanError(`${where}.${k} is required`);
-  const action = oneOf(o.action, FAULT_ACTIONS, `${where}.action`);
-  const fault: Fault = { index, at: seconds(o.at, `${where}.at`), target: oneOf(o.target, FAULT_TARGETS, `${where}.target`), action, duration: 0 };
+  const target = oneOf(o.target, [...FAULT_TARGETS, ...FAULT_LINKS], `${where}.target`);
+  if (isLinkTarget(target)) return linkEntry(o, index, target, where);
+  const action = oneOf(o.action, PROCESS_ACTIONS, `${where}.action (on a process; ${NETWORK_FAULTS.join(', ')} go on a link such as ${FAULT_LINKS[2]})`);
+  if (o.latency !== undefined || o.jitter !== undefined) throw new PlanError(`${where}: latency and jitter belong to a latency fault on a link`);
+  const fault: Fault = { index, at: seconds(o.at, `${where}.at`), target, action, duration: 0 };
   if (o.duration !== undefined) {
     if (action === 'restart') throw new PlanError(`${where}.duration: a restart starts again at once; use stop with a duration to keep it down`);
     fault.duration = seconds(o.duration, `${where}.duration`);
     if (fault.duration <= 0) throw new PlanError(`${where}.duration must be more than 0`);
   } else if (action === 'hang' || action === 'stop') {
     throw new PlanError(`${where}.duration is required for ${action} (how long it ${action === 'hang' ? 'hangs' : 'stays down'})`);
+  }
+  return fault;
+}
+
+function linkEntry(o: Record<string, unknown>, index: number, target: FaultLink, where: string): Fault {
+  const action = oneOf(o.action, NETWORK_FAULTS, `${where}.action (on a link)`);
+  if (o.duration === undefined) throw new PlanError(`${where}.duration is required for ${action} (how long the link stays broken)`);
+  const fault: Fault = { index, at: seconds(o.at, `${where}.at`), target, action, duration: seconds(o.duration, `${where}.duration`) };
+  if (fault.duration <= 0) throw new PlanError(`${where}.duration must be more than 0`);
+  if (action === 'latency') {
+    if (o.latency === undefined) throw new PlanError(`${where}.latency is required for a latency fault (e.g. 200ms)`);
+    fault.latencyMs = millis(o.latency, `${where}.latency`);
+    fault.jitterMs = o.jitter === undefined ? 0 : millis(o.jitter, `${where}.jitter`);
+    if (fault.latencyMs <= 0) throw new PlanError(`${where}.latency must be more than 0`);
+  } else if (o.latency !== undefined || o.jitter !== undefined) {
+    throw new PlanError(`${where}: latency and jitter belong to a latency fault, not ${action}`);
   }
   return fault;
 }
@@ -134,4 +188,10 @@ export function checkAgainstRun(faults: Fault[], runS: number, recoverS: number)
       throw new PlanError(`faults[${f.index}] (${f.target} ${f.action} at ${f.at}s${f.duration ? ` for ${f.duration}s` : ''}) ends too late for a ${runS}s run: leave ${recoverS}s to recover, or run longer (--duration)`);
     }
   }
+}
+
+/** Seconds a run with this plan lasts by default: until 20 s after its last fault ends, in whole 5 s. */
+export function runSecondsFor(faults: readonly Fault[]): number {
+  const lastEnd = Math.max(0, ...faults.map((f) => f.at + f.duration));
+  return Math.ceil((lastEnd + 20) / 5) * 5;
 }

@@ -17,6 +17,9 @@ import type { ServiceFolder } from './services.js';
 import type { ManagedProcess } from './process.js';
 import type { ResourceTarget } from './resources.js';
 import { Supervisor, type SupervisorEvent } from './supervisor.js';
+import { startToxiproxy, type ToxiproxyLink } from './toxiproxy.js';
+import type { FaultLink } from '../faults/plan.js';
+import { redactDeep } from '../service-kit/secrets.js';
 
 export interface StackOptions {
   /** Ingress port; 0 picks a free one. */
@@ -31,6 +34,11 @@ export interface StackOptions {
   replicas?: Partial<Record<ServiceFolder, { initial: number; max: number }>>;
   onProgress?: (message: string) => void;
   onEvent?: (e: SupervisorEvent) => void;
+  /**
+   * Links to put through Toxiproxy so a fault plan can slow, cut or reset them (faults/plan.ts
+   * FAULT_LINKS). Only these: a proxy hop costs CPU and latency (bench/toxiproxy-hop.ts measures it).
+   */
+  links?: readonly FaultLink[];
 }
 
 export interface StackEndpoints {
@@ -60,6 +68,8 @@ export interface RunningStack {
   events: SupervisorEvent[];
   /** What to sample for CPU and memory now: the services through their /metrics, the rest from the OS. */
   resourceTargets(): ResourceTarget[];
+  /** The proxies of a link put through Toxiproxy (one per server replica); empty for any other link. */
+  links(link: FaultLink): ToxiproxyLink[];
   stop(): Promise<void>;
 }
 
@@ -116,6 +126,28 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       });
     }
 
+    // Links a fault plan breaks go through Toxiproxy: the client is given the proxy's address instead of
+    // the server's. One proxy per server address (a replica's port, a store's).
+    const proxied = new Map<FaultLink, ToxiproxyLink[]>();
+    const wanted = new Set(opts.links ?? []);
+    const toxiproxy = wanted.size > 0 ? await startToxiproxy({ logFile: log('toxiproxy'), logLevel: 'warn' }) : undefined;
+    if (toxiproxy) stops.push(() => toxiproxy.stop());
+    /** host:port the client `link` names should use for `upstream` (host:port). */
+    const via = async (link: FaultLink, upstream: string): Promise<string> => {
+      if (!toxiproxy || !wanted.has(link)) return upstream;
+      const name = `${link}#${(proxied.get(link) ?? []).length + 1}`;
+      const listen = await toxiproxy.client.createProxy(name, upstream);
+      proxied.set(link, [...(proxied.get(link) ?? []), toxiproxy.client.proxy(name)]);
+      return listen;
+    };
+    const viaUrl = async (link: FaultLink, url: string): Promise<string> => {
+      const u = new URL(url);
+      const [host, port] = (await via(link, u.host)).split(':');
+      u.hostname = host!;
+      u.port = port!;
+      return u.toString();
+    };
+
     const env = { MONGO_DB: mongoDb, ...opts.serviceEnv };
     const replicas = (name: ServiceFolder): { initial: number; max: number } => opts.replicas?.[name] ?? { initial: 1, max: 1 };
     const deployment = async (name: ServiceFolder, serviceEnv: Record<string, string>): Promise<Deployment> => {
@@ -123,12 +155,14 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       stops.push(() => dep.stop());
       return dep;
     };
-    const grpcServer = await deployment('grpc-server', { MONGO_URL: mongo.url });
+    const grpcServer = await deployment('grpc-server', { MONGO_URL: await viaUrl('grpc-server->mongo', mongo.url) });
+    const grpcServerAddrs: string[] = [];
+    for (const addr of grpcServer.addrs) grpcServerAddrs.push(await via('grpc-client->grpc-server', addr));
     const d: Record<ServiceFolder, Deployment> = {
       'grpc-server': grpcServer,
       // Every grpc-server slot, up or not: grpc-client's round_robin uses the ones that are READY.
-      'grpc-client': await deployment('grpc-client', { GRPC_SERVER_ADDR: grpcServer.addrs.join(',') }),
-      'redis-writer': await deployment('redis-writer', { MONGO_URL: mongo.url, REDIS_URL: redis!.url }),
+      'grpc-client': await deployment('grpc-client', { GRPC_SERVER_ADDR: grpcServerAddrs.join(',') }),
+      'redis-writer': await deployment('redis-writer', { MONGO_URL: await viaUrl('redis-writer->mongo', mongo.url), REDIS_URL: await viaUrl('redis-writer->redis', redis!.url) }),
     };
 
     progress('starting grpc-server');
@@ -156,15 +190,18 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       events: eventsFile,
     };
     const endpointsFile = path.join(opts.dir, 'endpoints.json');
-    writeFileSync(endpointsFile, JSON.stringify(endpoints, null, 2) + '\n');
+    // An external MONGO_URL may carry a password: never into a run's files (service-kit/secrets.ts).
+    writeFileSync(endpointsFile, JSON.stringify(redactDeep(endpoints), null, 2) + '\n');
     const resourceTargets = (): ResourceTarget[] => {
       const out: ResourceTarget[] = [...processes].flatMap(([name, sup]) => (sup.pid === undefined ? [] : [{ name, pid: sup.pid }]));
+      // Its CPU is the price of the proxied links: counted with the stack's, shown on its own.
+      if (toxiproxy?.proc.child.pid !== undefined) out.push({ name: 'toxiproxy', pid: toxiproxy.proc.child.pid });
       for (const dep of Object.values(d)) {
         for (const slot of dep.slots) if (slot.supervisor?.pid !== undefined) out.push({ name: slot.name, pid: slot.supervisor.pid, metricsUrl: `http://127.0.0.1:${slot.httpPort}/metrics` });
       }
       return out;
     };
-    return { endpoints, endpointsFile, processes, deployments: d, events, resourceTargets, stop: stopAll };
+    return { endpoints, endpointsFile, processes, deployments: d, events, resourceTargets, links: (link) => proxied.get(link) ?? [], stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;
