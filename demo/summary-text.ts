@@ -42,9 +42,9 @@ export function describeDemoFinding(f: DemoFinding): string {
     case 'k6-no-summary':
       return `k6 wrote no summary (${exitText(f.exitCode)})`;
     case 'k6-exit':
-      return `k6 exited ${f.exitCode}${K6_EXIT_MEANING[f.exitCode] ? ` (${K6_EXIT_MEANING[f.exitCode]})` : ''}`;
+      return `k6 exited ${f.exitCode}${K6_EXIT_MEANING[f.exitCode] ? ` (${K6_EXIT_MEANING[f.exitCode]})` : ''}${f.severity === 'warn' ? ' (not judged: the system could not get the CPU)' : ''}`;
     case 'threshold-failed':
-      return `threshold failed: ${f.threshold}`;
+      return `threshold failed: ${f.threshold}${f.severity === 'warn' ? ' (not judged: the system could not get the CPU)' : ''}`;
     case 'no-requests':
       return 'k6 sent no requests';
     case 'dropped-iterations':
@@ -56,7 +56,7 @@ export function describeDemoFinding(f: DemoFinding): string {
     case 'check-error':
       return `${f.what} failed: ${f.message}`;
     case 'machine-contended':
-      return `INCONCLUSIVE: the system under test could not get the CPU it needed: ${contention(f.machine)}; the latency findings (${f.excused.join(', ')}) are reported, not judged. Rerun on a quieter machine`;
+      return `CPU SHORT: the system under test could not get the CPU it needed: ${contention(f.machine)}; its latency findings (${f.excused.join(', ')}) are reported, not judged (INCONCLUSIVE unless something else fails). Rerun on a quieter machine`;
     case 'rate-not-held':
       return `the system did not hold ${f.rate === null ? 'the rate' : `${f.rate} req/s`} on this machine: ${cpuSentence(f.machine)}`;
     case 'memory-growth':

@@ -141,7 +141,7 @@ t.test('a machine the system could not get: latency findings reported, not judge
   const slow = buildSummary({ ...base, machine: burners, k6: { exitCode: 99, summary: latency } });
   t.equal(slow.verdict, 'INCONCLUSIVE');
   t.match(slow.findings[0], { kind: 'machine-contended', excused: ['k6-exit', 'threshold-failed'] });
-  t.match(slow.reasons[0], /^INCONCLUSIVE: the system under test could not get the CPU it needed: work outside the stack and k6 used 1\.30 cores \(65% of 2 CPUs, bound 15%\)/);
+  t.match(slow.reasons[0], /^CPU SHORT: the system under test could not get the CPU it needed: work outside the stack and k6 used 1\.30 cores \(65% of 2 CPUs, bound 15%\)/);
   const errors = { ...k6, thresholds: { passed: false, failed: ['route_req_duration{route:grpc} p(99)<100', 'route_errors{route:grpc} rate<=0.01'], all: [] } };
   const failing = buildSummary({ ...base, machine: burners, k6: { exitCode: 99, summary: errors } });
   t.equal(failing.verdict, 'FAIL', 'an error rate is never excused');
@@ -154,7 +154,8 @@ t.test('a machine the system could not get: latency findings reported, not judge
   ] } as unknown as FaultAnalysis;
   const f = buildSummary({ ...base, machine: burners, faults: outside });
   t.equal(f.verdict, 'FAIL');
-  t.same(f.findings.map((x) => [x.kind, x.severity]).filter(([k]) => k === 'threshold-outside-faults'), [['threshold-outside-faults', 'warn'], ['threshold-outside-faults', 'fail']], 'outside the faults too: p99 excused, the error rate not');
+  t.same(f.findings.map((x) => [x.kind, x.severity]).filter(([k]) => k === 'threshold-outside-faults'), [['threshold-outside-faults', 'fail'], ['threshold-outside-faults', 'warn']], 'outside the faults too: the error rate judged (first), p99 excused');
+  t.equal(f.findings[0]!.kind, 'threshold-outside-faults', 'what decides the verdict comes first');
   const starved = machine({ mongo: 0.5, k6: 0.95, demo: 0.01, other: 0.04, steal: 0, idle: 0.5 }, ['k6-starved'], 300);
   t.match(buildSummary({ ...base, machine: starved, k6: { exitCode: 99, summary: latency } }).reasons[0], /k6 was starved: busy 0\.95 cores \(bound 0\.85\) and it dropped 300 iterations/);
 });

@@ -111,7 +111,8 @@ export function buildSummary(inp: DemoInputs): DemoSummary {
     if (g.sustained && g.heapPer10Min !== null) findings.push({ kind: 'memory-growth', severity: 'fail', process: g.process, heapPer10Min: g.heapPer10Min, boundPer10Min: HEAP_GROWTH_BOUND_BYTES });
   }
   const rate = k6s?.settings.rate ?? (typeof inp.settings.rate === 'number' ? inp.settings.rate : null);
-  const sorted = applyMachine(bySeverity(findings), inp.machine, rate);
+  // Sorted again: an excused finding is a warning now, and what decides the verdict comes first.
+  const sorted = bySeverity(applyMachine(bySeverity(findings), inp.machine, rate));
   const routes = {} as Record<RouteName, RouteResult>;
   for (const route of ROUTES) {
     const r = k6s?.routes[route];
