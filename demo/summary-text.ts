@@ -1,6 +1,7 @@
 /** The demo's result as text: the table and verdict a person reads at the end of `npm run demo`. */
 import { NO_ROUTE } from '../contract/routes.js';
 import { HEAP_GROWTH_BOUND_BYTES } from '../cost/growth.js';
+import { MIN_OUTSIDE_SHARE } from '../faults/analysis.js';
 import { ms, pct, routeTable, table } from '../format/table.js';
 import { describeFinding, describeSplit } from '../reconcile/format.js';
 import { stackCores, type ContentionSignal, type CpuPart, type MachineLoad } from './machine.js';
@@ -107,6 +108,7 @@ function faultLines(f: NonNullable<DemoSummary['faults']>): string[] {
       f.faults,
       '',
     ),
+    ...(f.outsideShare === null || f.outsideShare === undefined ? [] : [`outside the fault windows: ${pct(f.outsideShare, 0)} of the run (the thresholds judge this part; at least ${pct(MIN_OUTSIDE_SHARE, 0)} needed)`]),
     ...Object.entries(f.routes).map(([r, w]) => `${(r === NO_ROUTE ? 'no route (ingress error or no answer)' : r).padEnd(6)} inside the faults: ${w.inside.requests} requests, errors ${w.inside.errorRate === null ? '-' : pct(w.inside.errorRate)}, p99 ${ms(w.inside.p99) ?? '-'} ms; outside: ${w.outside.requests}, errors ${w.outside.errorRate === null ? '-' : pct(w.outside.errorRate)}, p99 ${ms(w.outside.p99) ?? '-'} ms`),
   ];
 }

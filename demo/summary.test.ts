@@ -97,6 +97,7 @@ t.test('an interrupted fault run records the planned faults the interrupt cancel
   const s = buildSummary({ ...base, interrupted: true, settings: { rate: 10, faultPlan: plan }, faults });
   t.equal(s.verdict, 'INCONCLUSIVE');
   t.same(s.faultsNotRun?.map((f) => f.index), [1, 2]);
+  t.match(formatSummary(s), /outside the fault windows: 80% of the run/);
   t.match(s.findings.find((f) => f.kind === 'faults-not-run'), { severity: 'inconclusive' });
   t.ok(s.reasons.some((r) => /2 planned faults never ran: 2 \(hang mongo at 15s\), 3 \(hang mongo at 25s\)/.test(r)), s.reasons.join(' | '));
   t.notOk(buildSummary({ ...base, settings: { rate: 10, faultPlan: plan }, checkErrors: [{ what: 'analysing the faults', message: 'no samples' }] }).faultsNotRun, 'unknown when the analysis failed');
