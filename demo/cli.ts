@@ -41,7 +41,7 @@ export function demoProgram(): Command {
       'Runs the local benchmark end to end: data pool -> local stack -> k6 through the split (with faults, if\n' +
         'asked) -> reconcile -> split test -> results/<run-id>/summary.json, index.html, logs. Exit 0 only on PASS.',
     )
-    .option('--duration <d>', 'k6 duration, e.g. 30s, 2m (default 60s; with --faults, until 20s after the last fault ends: 110s for the default plan)', parse.duration)
+    .option('--duration <d>', 'k6 duration, e.g. 30s, 2m (default 60s; with --faults, until 20s after the last fault ends: 125s for the default plan)', parse.duration)
     .option('--rate <n>', 'requests per second offered', parse.positive, 100)
     .option('--scenario <s>', `load profile: ${PROFILE_NAMES.join(' | ')}`, parse.oneOf([...PROFILE_NAMES, ...Object.keys(PROFILE_ALIASES)]), 'load')
     .option('--faults [plan]', `break things during the run: the default plan (${path.relative(REPO_ROOT, DEFAULT_FAULT_PLAN)}) or a YAML plan of yours`)

@@ -74,6 +74,7 @@ export async function measuredRun(stack: RunningStack, k6Options: K6RunOptions, 
       startAt: t0,
       lookup: (target) => faultTarget(stack, target),
       links: (link) => stack.links(link),
+      replicas: (service) => (service === 'mongo' || service === 'redis' ? [] : stack.deployments[service].running),
       onFault: (r, phase) => say(phase === 'start' ? `fault ${r.index + 1}/${plan.length}: ${r.action} ${r.process}${r.duration ? ` for ${r.duration}s` : ''}` : `fault ${r.index + 1}/${plan.length}: ${r.process} is back (${((r.endedAt! - r.startedAt) / 1000).toFixed(1)} s)`),
     });
     injected = injector.run();

@@ -7,7 +7,7 @@
 import { pause } from '../stack/process.js';
 import type { Supervisor } from '../stack/supervisor.js';
 import type { ToxiproxyLink } from '../stack/toxiproxy.js';
-import { isLinkTarget, isNetworkAction, type Fault, type FaultLink, type FaultTarget } from './plan.js';
+import { isLinkTarget, isNetworkAction, STORE_USERS, type Fault, type FaultLink, type FaultTarget } from './plan.js';
 
 export interface FaultRecord extends Fault {
   /** The replica or store process hit, e.g. grpc-server-1. */
@@ -26,6 +26,8 @@ export interface InjectorOptions {
   faults: Fault[];
   /** The supervisor a fault on `target` hits (a service's first running replica). */
   lookup: (target: FaultTarget) => Supervisor | undefined;
+  /** Every running replica of a service (a `late` store's users start again while it is down). */
+  replicas?: (service: FaultTarget) => Supervisor[];
   /** The proxies of a link (one per server replica); empty when the link was not put through Toxiproxy. */
   links?: (link: FaultLink) => ToxiproxyLink[];
   /** ms since the epoch the plan's `at` counts from. */
@@ -75,6 +77,22 @@ export class FaultInjector {
       await pause(f.duration * 1000, this.abort.signal);
       this.hung.delete(sup);
       sup.signal('SIGCONT');
+      rec.endedAt = this.now();
+      rec.pidAfter = sup.pid ?? null;
+    } else if (f.action === 'late') {
+      // Killed, not stopped: the store must be unreachable at once, before its users start again.
+      const back = sup.nextStart();
+      sup.expectExit();
+      sup.holdFor(f.duration * 1000);
+      sup.signal('SIGKILL');
+      await pause(200, this.abort.signal);
+      const users = (STORE_USERS[f.target as keyof typeof STORE_USERS] ?? []).flatMap((svc) => this.opts.replicas?.(svc) ?? []);
+      // Killed too: a drain would wait on calls hung on the dead store and could outlast the hold.
+      for (const u of users) {
+        u.expectExit();
+        u.signal('SIGKILL');
+      }
+      if (!(await back)) return;
       rec.endedAt = this.now();
       rec.pidAfter = sup.pid ?? null;
     } else {

@@ -15,7 +15,7 @@ t.test('the default plan: every target and every kind of fault, MongoDB killed, 
   t.same([...new Set(plan.map((f) => f.action))].sort(), [...FAULT_ACTIONS].sort(), 'each kind of fault');
   t.ok(plan.some((f) => f.target === 'mongo' && f.action === 'kill'), 'MongoDB killed');
   t.same(plan.map((f) => f.at), [...plan.map((f) => f.at)].sort((a, b) => a - b), 'in time order');
-  t.equal(runSecondsFor(plan), 110, 'the run lasts 20 s past the last fault');
+  t.equal(runSecondsFor(plan), 125, 'the run lasts 20 s past the last fault');
   t.doesNotThrow(() => checkAgainstRun(plan, runSecondsFor(plan), 5));
 });
 
@@ -36,6 +36,8 @@ t.test('network faults on links: the forms accepted and the mistakes named', asy
   ], 'latency in ms (a number is ms), jitter optional');
   t.same(parsePlan([{ at: 5, target: 'grpc-server->mongo', action: 'partition', duration: '0.5s' }])[0]?.duration, 0.5);
   const cases: [unknown, RegExp][] = [
+    [[{ at: '5s', target: 'grpc-server', action: 'late', duration: '3s' }], /faults\[0\]: late is for a store \(mongo, redis\), not grpc-server/],
+    [[{ at: '5s', target: 'mongo', action: 'late' }], /faults\[0\]\.duration is required for late/],
     [[{ at: '5s', target: 'redis-writer->mongo', action: 'kill' }], /faults\[0\]\.action \(on a link\) must be one of latency, partition, reset/],
     [[{ at: '5s', target: 'redis', action: 'partition', duration: '3s' }], /action \(on a process; latency, partition, reset go on a link such as redis-writer->mongo\) must be one of hang, kill, stop, restart/],
     [[{ at: '5s', target: 'redis-writer->mongo', action: 'reset' }], /duration is required for reset \(how long the link stays broken\)/],
@@ -62,7 +64,7 @@ t.test('every mistake is a PlanError that names the entry and the field', async 
     [['x'], /faults\[0\] must be a mapping/],
     [[{ target: 'redis', action: 'kill' }], /faults\[0\]\.at is required/],
     [[{ at: '5s', target: 'postgres', action: 'kill' }], /faults\[0\]\.target must be one of mongo, redis, grpc-server, grpc-client, redis-writer, grpc-client->grpc-server, .*, got "postgres"/],
-    [[{ at: '5s', target: 'redis', action: 'reboot' }], /faults\[0\]\.action \(on a process; .*\) must be one of hang, kill, stop, restart, got "reboot"/],
+    [[{ at: '5s', target: 'redis', action: 'reboot' }], /faults\[0\]\.action \(on a process; .*\) must be one of hang, kill, stop, restart, late, got "reboot"/],
     [[{ at: 'soon', target: 'redis', action: 'kill' }], /faults\[0\]\.at must be a duration such as 8s/],
     [[{ at: '5s', target: 'redis', action: 'hang' }], /faults\[0\]\.duration is required for hang/],
     [[{ at: '5s', target: 'redis', action: 'stop' }], /duration is required for stop \(how long it stays down\)/],

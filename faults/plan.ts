@@ -25,8 +25,16 @@ export type FaultTarget = (typeof FAULT_TARGETS)[number];
  * kill:    SIGKILL; the supervisor restarts it after its back-off (or after `duration`, if given).
  * stop:    SIGTERM (it drains and exits), kept down for `duration`, then started again (a pod deleted).
  * restart: SIGTERM, started again as soon as it exits (a rolling restart).
+ * late:    a store (mongo, redis) that comes up after the services: it and every service that uses it
+ *          are killed; the services start again at once (after the supervisor's back-off) while the
+ *          store is kept down for `duration`, so their clients start with the store unreachable, as on a
+ *          first `kubectl apply` whose store is slower than the services. `duration` must outlast a
+ *          service's start (2-3 s here) for the order to hold.
  */
-export const PROCESS_ACTIONS = ['hang', 'kill', 'stop', 'restart'] as const;
+export const PROCESS_ACTIONS = ['hang', 'kill', 'stop', 'restart', 'late'] as const;
+
+/** The stores a `late` fault can hold down, and the services that start again while it is down. */
+export const STORE_USERS = { mongo: ['grpc-server', 'redis-writer'], redis: ['redis-writer'] } as const satisfies Partial<Record<FaultTarget, readonly FaultTarget[]>>;
 export type ProcessAction = (typeof PROCESS_ACTIONS)[number];
 
 /**
@@ -106,9 +114,10 @@ function entry(raw: unknown, index: number): Fault {
     if (action === 'restart') throw new PlanError(`${where}.duration: a restart starts again at once; use stop with a duration to keep it down`);
     fault.duration = seconds(o.duration, `${where}.duration`);
     if (fault.duration <= 0) throw new PlanError(`${where}.duration must be more than 0`);
-  } else if (action === 'hang' || action === 'stop') {
+  } else if (action === 'hang' || action === 'stop' || action === 'late') {
     throw new PlanError(`${where}.duration is required for ${action} (how long it ${action === 'hang' ? 'hangs' : 'stays down'})`);
   }
+  if (action === 'late' && !(target in STORE_USERS)) throw new PlanError(`${where}: late is for a store (${Object.keys(STORE_USERS).join(', ')}), not ${target}`);
   return fault;
 }
 
