@@ -1,5 +1,6 @@
-// The committed dashboards JSON and provisioning YAML are what the code builds, and every datasource
-// uid a panel, target or variable references is one the provisioning creates.
+// Tested against: the repo's own generators (build.ts), no external program: the committed dashboards
+// JSON and provisioning YAML are what the code builds, and every datasource uid a panel, target or
+// variable references is one the provisioning creates, with the same plugin type.
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,4 +1,6 @@
-// The local report reads the same aggregates the Grades dashboard shows, from the real stores.
+// Tested against: a real redis-server and a real MongoDB-wire server holding what
+// test-fixtures/records.ts writes through the real store classes. The local report reads the same
+// aggregates the Grades dashboard shows; its numbers are the hand-worked ones of records.ts.
 import t from 'tap';
 import { MongoClient } from 'mongodb';
 import { startMongo } from '../stack/mongo.js';

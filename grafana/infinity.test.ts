@@ -1,26 +1,29 @@
-// The two Infinity rules of grafana/infinity.ts, checked against what they claim to follow: the frame
-// builder against every answer the real Infinity 3.2.0 backend recorded (test-fixtures/plugin-answers),
-// and the allowedHosts rule (the plugin's own GetQueryURL + ValidateRequest: a string prefix) against
-// the provisioned datasource, which must refuse every other host.
+// Tested against: (1) every answer the real Infinity 3.2.0 backend recorded for the Grades dashboard's
+// 15 panels (test-fixtures/plugin-answers/yesoreyeram-infinity-datasource/): the frame builder of
+// infinity.ts (which variables.test.ts uses for the filtered queries nobody recorded) must reproduce
+// each recorded frame from the JSON the recording says Infinity was given, and what it builds is read
+// with Grafana's own dataFrameFromJSON (@grafana/data 12.2.1). (2) The provisioned datasource under the
+// plugin's allowedHosts rule (GetQueryURL + ValidateRequest: a string prefix), restated in infinity.ts
+// from the plugin's source, not run: it must let the dashboards' URLs through and refuse other hosts.
 import { readdirSync, readFileSync } from 'node:fs';
 import t from 'tap';
 import { parse } from 'yaml';
-import { dataFrameFromJSON, FieldType, type DataFrameJSON } from './grafana-data.js';
+import { dataFrameFromJSON, FieldType } from './grafana-data.js';
 import { infinityAllows, infinityFrame, infinityRequestUrl } from './infinity.js';
-import { ANSWERS_DIR } from './panel-answers.js';
+import { answersDir, type Recorded } from './panel-answers.js';
 import { datasourcesYaml, PROVISIONING_ENV } from './provisioning.js';
 import { MONGO_QUERIES, REDIS_QUERIES, type GradesApiQuery } from './queries.js';
 import { DATASOURCES } from './datasources.js';
 
-type RecordedFrame = DataFrameJSON & { schema: { meta: { custom: { query: GradesApiQuery; data: unknown } } } };
-const infinityAnswers = readdirSync(ANSWERS_DIR)
-  .filter((f) => f.includes('-mongodb-'))
-  .map((f) => ({ file: f, frame: (JSON.parse(readFileSync(ANSWERS_DIR + f, 'utf8')) as { results: { A: { frames: RecordedFrame[] } } }).results.A.frames[0]! }));
+const INFINITY_DIR = answersDir(DATASOURCES.grades.type);
+const infinityAnswers = readdirSync(INFINITY_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => ({ file: f, frame: (JSON.parse(readFileSync(INFINITY_DIR + f, 'utf8')) as Recorded).results.A!.frames[0]! }));
 
 t.test('the frame builder reproduces every recorded Infinity answer from the JSON it was given', async (t) => {
-  t.equal(infinityAnswers.length, 8, 'eight recorded Infinity answers');
+  t.equal(infinityAnswers.length, 15, 'one recorded Infinity answer per Grades panel');
   for (const { file, frame } of infinityAnswers) {
-    const built = infinityFrame(frame.schema.meta.custom.query, frame.schema.meta.custom.data);
+    const built = infinityFrame(frame.schema.meta?.custom?.query as unknown as GradesApiQuery, frame.schema.meta?.custom?.data);
     t.same(built.schema?.fields, frame.schema.fields, `${file}: fields, their order and types`);
     t.same(built.data?.values, frame.data?.values, `${file}: values`);
   }

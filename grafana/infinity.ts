@@ -2,10 +2,12 @@
  * Two rules of Grafana's Infinity datasource (3.2.0) the dashboards depend on, for tests:
  *
  * 1. How its backend parser turns a JSON answer into a data frame. Taken from the plugin's recorded
- *    answers (test-fixtures/plugin-answers, which infinity.test.ts compares this with): one field per
- *    query column, named by its `text`, in alphabetical order of the names whatever order the query
- *    lists them in (the plugin builds rows as Go maps and emits their keys sorted); numbers are nullable
- *    float64, strings nullable strings, `timestamp` columns nullable times (milliseconds on the wire).
+ *    answers for all 15 Grades panels (test-fixtures/plugin-answers/yesoreyeram-infinity-datasource,
+ *    which infinity.test.ts compares this with): one field per query column, named by its `text`, in
+ *    alphabetical order of the names whatever order the query lists them in (the plugin builds rows as
+ *    Go maps and emits their keys sorted); numbers are nullable float64, strings nullable strings,
+ *    `timestamp` columns nullable times (milliseconds on the wire). The panel tests use the recordings
+ *    themselves; only variables.test.ts builds frames with this, for filtered URLs nobody recorded.
  * 2. Which URL it fetches and whether `allowedHosts` lets it: pkg/infinity/request.go `GetQueryURL`
  *    prefixes the datasource URL unless the query URL already starts with it, and
  *    pkg/infinity/request_validator.go `ValidateRequest` allows a request when its URL string starts

@@ -1,7 +1,8 @@
-// grafana/k8s as `kubectl apply -k` would send it (kubectl kustomize, offline), validated against the
-// Kubernetes schemas (kubernetes-models) plus our own checks: pinned images, hardened containers,
-// provisioning mounted from ConfigMaps that hold exactly the generated files, plugins and ports that
-// match the code, and scrape targets that match the app's own manifests in k8s/.
+// Tested against: real `kubectl kustomize` output (offline, what `kubectl apply -k grafana/k8s` would
+// send) validated with the Kubernetes schemas of kubernetes-models, plus our own checks: pinned images,
+// hardened containers, provisioning mounted from ConfigMaps that hold exactly the generated files,
+// plugins and ports that match the code, and scrape targets that match the app's own manifests in k8s/.
+// No cluster runs here.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import t from 'tap';

@@ -1,8 +1,9 @@
-// The kube-state-metrics custom-resource-state config that exports the HTTPRoute weights, checked for its
-// shape (the fields of kube-state-metrics' pkg/customresourcestate config types) and walked over the
-// real HTTPRoute of linkerd/route/httproute.yaml, the way its path/valueFrom/labelsFromPath select
-// values. This is not kube-state-metrics' own code running (it is not built here): the test says which
-// values those paths pick, and that the Benchmark's query and the deployment use the same names.
+// Tested against: the real HTTPRoute of linkerd/route/httproute.yaml and real `kubectl kustomize`
+// output, not kube-state-metrics (it is not built here). The custom-resource-state config that exports
+// the HTTPRoute weights is checked for its shape (the fields of kube-state-metrics' pkg/customresourcestate
+// config types) and walked over that HTTPRoute the way its path/valueFrom/labelsFromPath select values:
+// the test says which values those paths pick, and that the Benchmark's query and the deployment use the
+// same names.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

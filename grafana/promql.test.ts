@@ -1,7 +1,8 @@
+// Tested against: contract/metrics.ts, prom-client's own default metrics (asked from prom-client), and
+// the real store classes on a real redis-server and MongoDB-wire server (for the store operation names).
 // Every Prometheus query in the dashboards names only metrics something really exports: the services'
-// metrics from contract/metrics.ts (histograms as _bucket/_sum/_count), prom-client's default metrics
-// (asked from prom-client itself), and an explicit list of metrics from k6, Linkerd, kube-state-metrics,
-// cAdvisor and Prometheus. The store operation names are checked against what the stores report.
+// metrics (histograms as _bucket/_sum/_count), prom-client's defaults, and an explicit list of metrics
+// from k6, Linkerd, kube-state-metrics, cAdvisor and Prometheus (that list is not checked against them).
 import t from 'tap';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { METRICS } from '../contract/metrics.js';

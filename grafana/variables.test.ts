@@ -1,8 +1,8 @@
-// The Grades dashboard's variables against grades-api over a real MongoDB-wire server holding what
-// test-fixtures/records.ts writes: the MongoDB panels' URLs with variables set (filtered numbers, by
-// hand in records.ts), and the variable queries' options. Frames are built from grades-api's answers
-// the way the recorded Infinity answers show the plugin builds them (infinity.ts), then read with
-// Grafana's own dataFrameFromJSON.
+// Tested against: grades-api over a real MongoDB-wire server holding what test-fixtures/records.ts
+// writes, with the MongoDB panels' URLs under dashboard variable choices (filtered numbers worked out by
+// hand in records.ts) and the variable queries' options. No plugin answer was recorded for these
+// filtered URLs, so their frames are built by infinity.ts, the builder infinity.test.ts checks against
+// all 15 recorded Infinity answers, and read with Grafana's own dataFrameFromJSON (@grafana/data).
 import t from 'tap';
 import { gradesDashboard, YEAR_VARIABLE_REGEX } from './dashboards/grades.js';
 import { dataFrameFromJSON, type DataFrame } from './grafana-data.js';
