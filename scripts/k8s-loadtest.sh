@@ -72,6 +72,14 @@ if [[ -z "${BASE_URL:-}" ]]; then
   esac
 fi
 
+# What the verdict compares the end of the run with: the route the cluster applies and its pods (their
+# restart counts) at the start. It reads the rest from the API server itself (k8s/verdict/cluster.ts).
+OUT="results/$RUN_ID"
+mkdir -p "$OUT/cluster"
+kubectl get httproute -n "$NAMESPACE" course-split -o json > "$OUT/cluster/httproute-before.json" \
+  || die "no HTTPRoute course-split in $NAMESPACE: apply linkerd/ first (docs/kubernetes.md, step 6)"
+kubectl get pods -n "$NAMESPACE" -o json > "$OUT/cluster/pods-before.json"
+
 echo "== run $RUN_ID: mode=$MODE scenario=$SCENARIO base_url=$BASE_URL"
 args=(--mode "$MODE" --run-id "$RUN_ID" --base-url "$BASE_URL" --scenario "$SCENARIO")
 [[ "$MODE" == operator ]] && args+=(--parallelism "$PARALLELISM")
@@ -105,8 +113,8 @@ else
 fi
 
 # One verdict from every runner: their logs (ack lines and summary lines), the cluster's stores through
-# port-forwards, and the same reconciliation, split test and summary.json as the local demo.
-OUT="results/$RUN_ID"
+# port-forwards, and the same reconciliation, split test and summary.json as the local demo; the weights,
+# pod restarts, runners' exit codes and the environment from the API server.
 mkdir -p "$OUT/runners"
 pods=$(kubectl get pods -n "$NAMESPACE" -l "$selector" -o name)
 [[ -n "$pods" ]] || die "no runner pods for $name (selector $selector): were they cleaned up?"
@@ -133,4 +141,5 @@ forward redis 6379; redis_port=$FWD_PORT
 mongo_url="mongodb://$(secret MONGO_USERNAME):$(secret MONGO_PASSWORD)@127.0.0.1:$mongo_port/?authSource=admin&directConnection=true"
 redis_url="redis://:$(secret REDIS_PASSWORD)@127.0.0.1:$redis_port"
 echo "== verdict of run $RUN_ID from $(ls "$OUT/runners" | wc -l) runner log(s)"
-npx --no-install tsx k8s/verdict/main.ts --run-id "$RUN_ID" --out "$OUT" --mongo-url "$mongo_url" --redis-url "$redis_url" "$OUT"/runners/*.log
+npx --no-install tsx k8s/verdict/main.ts --run-id "$RUN_ID" --out "$OUT" --namespace "$NAMESPACE" \
+  --runner-selector "$selector" --mongo-url "$mongo_url" --redis-url "$redis_url" "$OUT"/runners/*.log

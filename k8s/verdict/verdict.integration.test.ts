@@ -1,6 +1,7 @@
 // The cluster verdict on real parts: the local stack stands in for the cluster's services and stores,
 // and two real k6 processes run one test split by execution segments, as k6-operator's runners do
-// (parallelism 2). Their logs, ack lines and summary lines together, go to k8s/verdict/main.ts.
+// (parallelism 2). Their logs, ack lines and summary lines together, go to k8s/verdict/main.ts, with
+// the API server's answers (route, pods, runner pods) given as files (--cluster-from).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import type { DemoSummary } from '../../demo/summary.js';
 import { startStack } from '../../stack/stack.js';
 import { findBinary, REPO_ROOT } from '../../stack/tools.js';
 import { runCommand } from '../../test/run-cli.js';
+import { clusterState, writeClusterDir } from './fixtures.js';
 
 /** A runner's log is what the verdict reads, written as the pod's log would be. */
 async function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile?: string): Promise<{ code: number | null; out: string }> {
@@ -37,7 +39,11 @@ t.test('two runners by execution segments: one verdict, counts that add up, PASS
   t.same(runners.map((r) => r.code), [0, 0], 'both runners pass their own thresholds');
 
   const out = path.join(dir, 'verdict');
-  const v = await run(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'k8s', 'verdict', 'main.ts'), '--run-id', runId, '--out', out, '--mongo-url', stack.endpoints.mongoUrl, '--mongo-db', stack.endpoints.mongoDb, '--redis-url', stack.endpoints.redisUrl, ...logs], process.env);
+  const verdict = (outDir: string, cluster: Parameters<typeof clusterState>[0], files = logs): Promise<{ code: number | null; out: string }> =>
+    run(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'k8s', 'verdict', 'main.ts'), '--run-id', runId, '--out', outDir, '--runner-selector', 'k6_cr=k6-x,runner=true',
+      '--cluster-from', writeClusterDir(path.join(outDir + '-cluster'), clusterState({ runners: { 'runner-1': 0, 'runner-2': 0 }, ...cluster })),
+      '--mongo-url', stack.endpoints.mongoUrl, '--mongo-db', stack.endpoints.mongoDb, '--redis-url', stack.endpoints.redisUrl, ...files], process.env);
+  const v = await verdict(out, {});
   t.equal(v.code, 0, `exit 0 on PASS\n${v.out.slice(-3000)}`);
   const s = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as DemoSummary;
   t.equal(s.verdict, 'PASS');
@@ -48,10 +54,24 @@ t.test('two runners by execution segments: one verdict, counts that add up, PASS
   t.same(s.reconciliation, { lost: 0, duplicated: 0, unacknowledged: 0 });
   t.equal(s.split?.n, s.k6?.requests, "the split is tested on both runners' requests");
   t.equal(s.environment.settings.runners, 2);
+  t.same((s.environment.settings.runnerExits as { exitCode: number; from: string }[]).map((e) => [e.exitCode, e.from]), [[0, 'pod'], [0, 'pod']], "each runner's exit code, from its pod");
+  t.equal((s.environment as unknown as { server: string }).server, 'v1.36.3', "the environment is the cluster's");
+
+  // The weights are the cluster's route: the same 50/50 traffic judged against an applied 90/10 fails.
+  const ninety = await verdict(path.join(dir, 'v-90-10'), { weights: [90, 10] });
+  t.equal(ninety.code, 1, '50/50 traffic against the applied 90/10 route: FAIL');
+  t.match(ninety.out, /split.*OUTSIDE the weights/i);
+  // A restart of a system pod during the run is a crash; a runner's own failure is counted.
+  const restarted = await verdict(path.join(dir, 'v-restart'), { restartsAfter: { 'redis-writer': 1 } });
+  t.equal(restarted.code, 1, 'a pod restart during the run: FAIL');
+  t.match(restarted.out, /pod redis-writer-0, container redis-writer: restarted 1 time during the run/);
+  const failedRunner = await verdict(path.join(dir, 'v-exit'), { runners: { 'runner-1': 0, 'runner-2': 107 } });
+  t.equal(failedRunner.code, 1, "a runner's exit code 107: FAIL");
+  t.match(failedRunner.out, /k6 exited 107/);
 
   // A runner that did not finish (no summary line) makes the verdict refuse, not guess.
   writeFileSync(logs[1]!, readFileSync(logs[1]!, 'utf8').replace(/^splitbench\.k6-summary .*$/m, ''));
-  const cut = await run(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'k8s', 'verdict', 'main.ts'), '--run-id', runId, '--out', out, '--mongo-url', stack.endpoints.mongoUrl, '--redis-url', stack.endpoints.redisUrl, ...logs], process.env);
+  const cut = await verdict(out, {});
   t.equal(cut.code, 2);
   t.match(cut.out, /runner-2\.log holds 0 summary lines, not 1: did that runner finish\?/);
 });
