@@ -32,7 +32,7 @@ export function connectGradesApiStores(opts: GradesApiStoresOptions): GradesApiS
   const mongo = new MongoConnection(opts.mongoUrl, {
     serverSelectionTimeoutMS: opts.mongoTimeoutMs,
     connectTimeoutMS: opts.mongoTimeoutMs,
-    timeoutMS: opts.mongoTimeoutMs * 2,
+    socketTimeoutMS: opts.mongoTimeoutMs * 2,
     maxPoolSize: 5,
     appName: 'grades-api',
     readPreference: 'secondaryPreferred',

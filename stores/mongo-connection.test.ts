@@ -80,3 +80,45 @@ t.test('MongoConnection: close() while MongoDB is down ends at once and refuses 
   await pending;
   await t.rejects(conn.client(), /closed/);
 });
+
+t.test('MongoConnection: a connected client that finds no server for staleAfterMs is replaced', async (t) => {
+  const mongo = await startMongo({ ownServer: true });
+  t.teardown(() => mongo.stop());
+  const conn = new MongoConnection(mongo.url, { serverSelectionTimeoutMS: 200, connectTimeoutMS: 200 }, { staleAfterMs: 600 });
+  t.teardown(() => conn.close());
+  t.ok(await conn.use((c) => insertOk(c, 'conn_t')), 'connected');
+  const first = await conn.client();
+  await mongo.stop();
+  const started = Date.now();
+  while (Date.now() - started < 1500) await conn.use((c) => c.db('admin').command({ ping: 1 })).catch(() => undefined);
+  t.ok(conn.replaced >= 1, `replaced after a run of server-selection failures (${conn.replaced})`);
+  await mongo.restart();
+  t.ok(await until(() => conn.use((c) => insertOk(c, 'conn_t')), 20_000), 'and the new client writes once MongoDB is back');
+  t.not(await conn.client(), first, 'through a new client');
+});
+
+t.test('a store call is bounded by its deadline while MongoDB hangs (SIGSTOP), not by the hang', async (t) => {
+  const { MongoGradeStore } = await import('./mongo-grades.js');
+  const { DeadlineError, UnavailableError } = await import('../service-kit/errors.js');
+  const mongo = await startMongo({ ownServer: true });
+  t.teardown(() => mongo.stop());
+  const store = new MongoGradeStore({ url: mongo.url, dbName: 'conn_bound', timeoutMs: 1000 });
+  t.teardown(() => store.close());
+  const grade = { curso: 'SO1', facultad: 'Ingenieria', carrera: 'Sistemas', region: 'NORTE' };
+  await store.save({ id: 'b0', runId: 'r', grade, instance: 'i' }, 'redis');
+  mongo.proc!.child.kill('SIGSTOP');
+  let resumed = false;
+  const resume = setTimeout(() => {
+    resumed = true;
+    mongo.proc!.child.kill('SIGCONT');
+  }, 8000);
+  t.teardown(() => {
+    clearTimeout(resume);
+    mongo.proc!.child.kill('SIGCONT');
+  });
+  const err = await store.save({ id: 'b1', runId: 'r', grade, instance: 'i' }, 'redis', new Date(), Date.now() + 500).then(() => undefined, (e: unknown) => e as Error);
+  t.notOk(resumed, 'the call ended while MongoDB was still hung');
+  t.ok(err instanceof DeadlineError || err instanceof UnavailableError, `with a 504 or 503 error (${err?.name}: ${err?.message})`);
+  const past = await store.save({ id: 'b2', runId: 'r', grade, instance: 'i' }, 'redis', new Date(), Date.now() - 1).then(() => undefined, (e: unknown) => e as Error);
+  t.match(past?.message, /no time left before the request deadline; not sent/, 'a deadline already past is never sent');
+});

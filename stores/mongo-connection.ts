@@ -8,21 +8,34 @@
  * restarted server (also shown in the test), so only the first connect needs help:
  * - connect explicitly; at most one attempt at a time, shared by every caller waiting for it;
  * - a failed attempt closes its client and is forgotten: the next use makes a new client and tries again;
- * - a client found closed later (MongoTopologyClosedError) is replaced the same way.
+ * - a client found closed later (MongoTopologyClosedError) is replaced the same way;
+ * - so is a connected client that has reached no server for a while (every call a server-selection or
+ *   network failure for `staleAfterMs`, 3 × serverSelectionTimeoutMS by default): in fault runs a service whose
+ *   MongoDB link was partitioned and healed kept answering "connection 3 ... closed" from server
+ *   selection for minutes while the server answered others, so its monitor no longer noticed the
+ *   server. A fresh client connects at once when the server is there, and fails as before when not.
  * Every failure carries the URL with its password masked (service-kit/secrets.ts).
  */
-import { MongoClient, MongoTopologyClosedError, type Collection, type Document, type MongoClientOptions } from 'mongodb';
+import { MongoClient, MongoNetworkError, MongoServerSelectionError, MongoTopologyClosedError, type Collection, type Document, type MongoClientOptions } from 'mongodb';
 import { redactText } from '../service-kit/secrets.js';
 
 export class MongoConnection {
   private connected: MongoClient | undefined;
   private attempt: Promise<MongoClient> | undefined;
   private closed = false;
+  /** ms since the epoch: the first of an unbroken run of server-selection failures of `connected`. */
+  private unselectableSince: number | undefined;
+  /** Clients replaced because they found no server for staleAfterMs (a figure for tests and logs). */
+  replaced = 0;
+  private readonly staleAfterMs: number;
 
   constructor(
     private readonly url: string,
     private readonly options: MongoClientOptions,
-  ) {}
+    opts: { staleAfterMs?: number } = {},
+  ) {
+    this.staleAfterMs = opts.staleAfterMs ?? 3 * (options.serverSelectionTimeoutMS ?? 30_000);
+  }
 
   /** A connected client; rejects (with the driver's reason) while MongoDB cannot be reached. */
   client(): Promise<MongoClient> {
@@ -43,14 +56,28 @@ export class MongoConnection {
   async use<R>(fn: (client: MongoClient) => Promise<R>): Promise<R> {
     const client = await this.client();
     try {
-      return await fn(client);
+      const result = await fn(client);
+      if (this.connected === client) this.unselectableSince = undefined;
+      return result;
     } catch (err) {
-      if (err instanceof MongoTopologyClosedError && this.connected === client && !this.closed) {
+      if (this.connected === client && !this.closed && this.isStale(err)) {
         this.connected = undefined;
+        this.unselectableSince = undefined;
+        this.replaced++;
         void client.close().catch(() => {});
       }
       throw err;
     }
+  }
+
+  /** Whether the client that failed with `err` should be replaced by a new one. */
+  private isStale(err: unknown): boolean {
+    if (err instanceof MongoTopologyClosedError) return true;
+    // Refused or reset connections (MongoNetworkError) and "no server" (selection) alike: nothing reached it.
+    if (!(err instanceof MongoServerSelectionError || err instanceof MongoNetworkError)) return false;
+    const now = Date.now();
+    this.unselectableSince ??= now;
+    return now - this.unselectableSince >= this.staleAfterMs;
   }
 
   async close(): Promise<void> {
@@ -74,6 +101,7 @@ export class MongoConnection {
       throw new Error('MongoDB connection closed');
     }
     this.connected = client;
+    this.unselectableSince = undefined;
     return client;
   }
 }

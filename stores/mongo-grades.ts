@@ -2,7 +2,7 @@
  * MongoDB store for grade records, shared by grpc-server (route A) and redis-writer (route B).
  * Idempotent on the record id: a second insert of the same `_id` returns the first result.
  */
-import { MongoOperationTimeoutError, MongoServerError, type Collection, type Document } from 'mongodb';
+import { MongoServerError, type Collection, type DeleteOptions, type Document, type FindOptions, type InsertOneOptions } from 'mongodb';
 import { gradeFingerprint, type Grade } from '../contract/grade.js';
 import type { WriteRequest, WriteResult } from '../contract/record.js';
 import { GRADES_COLLECTION, GRADES_INDEXES } from '../contract/stores.js';
@@ -53,6 +53,8 @@ export class MongoGradeStore {
     this.connection = new MongoConnection(opts.url, {
       serverSelectionTimeoutMS: opts.timeoutMs,
       connectTimeoutMS: opts.timeoutMs,
+      // A bound on every socket read, whoever waits on it: the last resort against a store that hangs.
+      socketTimeoutMS: callBound(opts.timeoutMs),
       maxPoolSize: 20,
       appName: 'splitbench',
     });
@@ -72,15 +74,17 @@ export class MongoGradeStore {
   }
 
   /**
-   * The driver's per-operation timeout (timeoutMS, which covers waiting for a server, for a pooled
-   * connection and for the answer) left until `deadline` (ms since the epoch), or the default bound.
-   * A deadline already past fails at once: the caller has given up, so the call must not be queued.
+   * Options that end a call at `deadline` (ms since the epoch), or at the default bound: an abort
+   * signal, which the driver (7.x) honours while waiting for a server, for a pooled connection and for
+   * the answer. Not `timeoutMS`: in driver 7.9 it "has no effect" (its own deprecation notice), so a
+   * call waited as long as the store hung. A deadline already past fails at once: the caller has
+   * given up, so the call must not be queued. (The driver closes a connection whose read is aborted:
+   * fine for the rare deadline, and the reason a bound is not set tighter than the request's.)
    */
-  timeoutFor(deadline: number | undefined): number {
-    if (deadline === undefined) return callBound(this.timeoutMs);
-    const left = deadline - Date.now();
+  boundFor(deadline: number | undefined): Bounded {
+    const left = deadline === undefined ? callBound(this.timeoutMs) : deadline - Date.now();
     if (left <= 0) throw new UnavailableError('MongoDB: no time left before the request deadline; not sent');
-    return Math.min(left, callBound(this.timeoutMs));
+    return { signal: AbortSignal.timeout(Math.min(left, callBound(this.timeoutMs))) } as Bounded;
   }
 
   /**
@@ -100,15 +104,15 @@ export class MongoGradeStore {
     };
     await this.ensureIndexes();
     try {
-      const timeoutMS = this.timeoutFor(deadline);
-      await this.connection.use((client) => timed(this.observe, 'insert', () => client.db(this.dbName).collection<GradeDocument>(GRADES_COLLECTION).insertOne(doc, { timeoutMS })));
+      const bound = this.boundFor(deadline);
+      await this.connection.use((client) => timed(this.observe, 'insert', () => client.db(this.dbName).collection<GradeDocument>(GRADES_COLLECTION).insertOne(doc, bound)));
       return { id: req.id, route, receivedAt: now.toISOString(), replayed: false };
     } catch (err) {
       if (!(err instanceof MongoServerError && err.code === DUPLICATE_KEY)) throw toStoreError(err);
     }
     // Same id seen before: either a client replay or a retry after a lost acknowledgement.
     const existing = await this.records()
-      .then((records) => timed(this.observe, 'find', () => records.findOne({ _id: req.id }, { timeoutMS: this.timeoutFor(deadline) })))
+      .then((records) => timed(this.observe, 'find', () => records.findOne({ _id: req.id }, this.boundFor(deadline))))
       .catch((err: unknown) => {
         throw toStoreError(err);
       });
@@ -121,7 +125,7 @@ export class MongoGradeStore {
 
   async ping(): Promise<void> {
     try {
-      await this.connection.use((client) => timed(this.observe, 'ping', () => client.db('admin').command({ ping: 1 }, { timeoutMS: this.timeoutMs })));
+      await this.connection.use((client) => timed(this.observe, 'ping', () => client.db('admin').command({ ping: 1 }, this.boundFor(Date.now() + this.timeoutMs))));
     } catch (err) {
       throw toStoreError(err);
     }
@@ -146,6 +150,9 @@ export class MongoGradeStore {
   }
 }
 
+/** Options of a driver call that carry its bound (an abort signal; the driver's option types do not all list it). */
+export type Bounded = InsertOneOptions & DeleteOptions & FindOptions & { signal: AbortSignal };
+
 /** The store of a service's MongoDB settings (service-kit/config.ts readMongo), timed into its metrics. */
 export function gradeStoreFor(c: { mongoUrl: string; mongoDb: string; mongoTimeoutMs: number }, observe?: StoreObserver): MongoGradeStore {
   return new MongoGradeStore({ url: c.mongoUrl, dbName: c.mongoDb, timeoutMs: c.mongoTimeoutMs, ...(observe ? { observe } : {}) });
@@ -154,15 +161,18 @@ export function gradeStoreFor(c: { mongoUrl: string; mongoDb: string; mongoTimeo
 /**
  * What a driver failure means for the write. A timeout before the operation was sent (waiting for a
  * server or for a pooled connection) wrote nothing: unavailable, 503. A timeout waiting for the answer
- * to a sent write may have landed: deadline, 504. Any other failure: unavailable. Messages are masked
+ * to a sent write may have landed: deadline, 504. Any other failure: unavailable. Told apart by the
+ * driver's messages ("Timed out while checking out a connection from connection pool", "Timed out
+ * during socket read", seen on driver 7.9 when the bound's signal fires). Messages are masked
  * (drivers echo connection strings).
  */
 export function toStoreError(err: unknown): Error {
   if (err instanceof ConflictError || err instanceof UnavailableError || err instanceof DeadlineError) return err;
   const message = redactText(err instanceof Error ? err.message : String(err));
-  if (err instanceof MongoOperationTimeoutError && !NOT_SENT.test(message)) return new DeadlineError(`MongoDB did not answer in time: ${message}`);
+  const timedOut = /timed out|TimeoutError|aborted/i.test(`${message} ${err instanceof Error ? err.name : ''}`);
+  if (timedOut && !NOT_SENT.test(message)) return new DeadlineError(`MongoDB did not answer in time: ${message}`);
   return new UnavailableError(`MongoDB: ${message}`);
 }
 
 /** The driver's timeout messages for an operation that never reached the server. */
-const NOT_SENT = /server selection|checking out a connection|connection pool|waiting for a connection/i;
+const NOT_SENT = /server selection|checking out a connection|waiting for a connection/i;

@@ -34,8 +34,8 @@ export class PendingCounts {
   async mark(id: string, runId: string, receivedAt: Date, deadline?: number): Promise<void> {
     try {
       const markers = await this.markers();
-      const timeoutMS = this.store.timeoutFor(deadline);
-      await timed(this.observe, 'mark_pending', () => markers.insertOne({ _id: id, runId, receivedAt }, { timeoutMS }));
+      const bound = this.store.boundFor(deadline);
+      await timed(this.observe, 'mark_pending', () => markers.insertOne({ _id: id, runId, receivedAt }, bound));
     } catch (err) {
       if (!(err instanceof MongoServerError && err.code === DUPLICATE_KEY)) throw toStoreError(err);
     }
@@ -45,11 +45,11 @@ export class PendingCounts {
   async stale(before: Date, limit: number): Promise<{ marker: PendingMarker; record: GradeDocument | null }[]> {
     try {
       const pending = await this.markers();
-      const timeoutMS = this.store.timeoutFor(undefined);
-      const markers = await timed(this.observe, 'find_pending', () => pending.find({ receivedAt: { $lt: before } }, { timeoutMS }).sort({ receivedAt: 1 }).limit(limit).toArray());
+      const bound = this.store.boundFor(undefined);
+      const markers = await timed(this.observe, 'find_pending', () => pending.find({ receivedAt: { $lt: before } }, bound).sort({ receivedAt: 1 }).limit(limit).toArray());
       if (markers.length === 0) return [];
       const grades = await this.store.records();
-      const records = await timed(this.observe, 'find', () => grades.find({ _id: { $in: markers.map((m) => m._id) } }, { timeoutMS }).toArray());
+      const records = await timed(this.observe, 'find', () => grades.find({ _id: { $in: markers.map((m) => m._id) } }, bound).toArray());
       const byId = new Map(records.map((r) => [r._id, r]));
       return markers.map((marker) => ({ marker, record: byId.get(marker._id) ?? null }));
     } catch (err) {
@@ -62,7 +62,7 @@ export class PendingCounts {
     if (ids.length === 0) return;
     try {
       const markers = await this.markers();
-      await timed(this.observe, 'clear_pending', () => markers.deleteMany({ _id: { $in: ids } }, { timeoutMS: this.store.timeoutFor(undefined) }));
+      await timed(this.observe, 'clear_pending', () => markers.deleteMany({ _id: { $in: ids } }, this.store.boundFor(undefined)));
     } catch (err) {
       throw toStoreError(err);
     }
