@@ -122,3 +122,19 @@ t.test('a store call is bounded by its deadline while MongoDB hangs (SIGSTOP), n
   const past = await store.save({ id: 'b2', runId: 'r', grade, instance: 'i' }, 'redis', new Date(), Date.now() - 1).then(() => undefined, (e: unknown) => e as Error);
   t.match(past?.message, /no time left before the request deadline; not sent/, 'a deadline already past is never sent');
 });
+
+t.test("readiness (ping) follows the driver's monitor: down while MongoDB hangs, up again after", async (t) => {
+  const { MongoGradeStore } = await import('./mongo-grades.js');
+  const mongo = await startMongo({ ownServer: true });
+  t.teardown(() => mongo.stop());
+  const store = new MongoGradeStore({ url: mongo.url, dbName: 'conn_ping', timeoutMs: 500 });
+  t.teardown(() => store.close());
+  await store.ping();
+  t.same(store.connection.monitor(), { state: 'up' }, 'connected: the monitor has seen the server');
+  mongo.proc!.child.kill('SIGSTOP');
+  t.teardown(() => mongo.proc!.child.kill('SIGCONT'));
+  t.ok(await until(() => store.ping().then(() => false, () => true), 15_000), 'hung: ping rejects');
+  t.equal(store.connection.monitor()?.state, 'down', 'because the monitor saw the server go');
+  mongo.proc!.child.kill('SIGCONT');
+  t.ok(await until(() => store.ping().then(() => true, () => false), 15_000), 'resumed: ping resolves again');
+});

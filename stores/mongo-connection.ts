@@ -88,8 +88,27 @@ export class MongoConnection {
     await Promise.allSettled([client?.close(), pending?.then((c) => c.close())]);
   }
 
+  /**
+   * What the driver's server monitor last saw of the server, on its own connection (not the pool):
+   * 'up' when it answered, 'down' (with why) when not, undefined before a client has connected.
+   * Readiness asks this first: a pool busy with writes is a busy store, not an unready one (seen: a
+   * readiness ping queued behind 20 writes timed out, the ingress stopped routing to a working
+   * replica, and the retries that followed kept the store busy).
+   */
+  monitor(): { state: 'up' } | { state: 'down'; why: string } | undefined {
+    if (this.connected === undefined) return undefined;
+    return this.serverState;
+  }
+
+  private serverState: { state: 'up' } | { state: 'down'; why: string } = { state: 'up' };
+
   private async connect(): Promise<MongoClient> {
     const client = new MongoClient(this.url, this.options);
+    client.on('serverDescriptionChanged', (e) => {
+      if (this.connected !== undefined && this.connected !== client) return;
+      const d = e.newDescription;
+      this.serverState = d.type === 'Unknown' ? { state: 'down', why: redactText(d.error?.message ?? 'server unknown to the driver') } : { state: 'up' };
+    });
     try {
       await client.connect();
     } catch (err) {
@@ -102,6 +121,7 @@ export class MongoConnection {
     }
     this.connected = client;
     this.unselectableSince = undefined;
+    this.serverState = { state: 'up' };
     return client;
   }
 }

@@ -55,6 +55,9 @@ export class MongoGradeStore {
       connectTimeoutMS: opts.timeoutMs,
       // A bound on every socket read, whoever waits on it: the last resort against a store that hangs.
       socketTimeoutMS: callBound(opts.timeoutMs),
+      // The monitor checks the server every second on its own connection (the default is 10 s), so
+      // readiness (ping) notices a hung or unreachable store within a second or two.
+      heartbeatFrequencyMS: 1000,
       maxPoolSize: 20,
       appName: 'splitbench',
     });
@@ -123,7 +126,13 @@ export class MongoGradeStore {
     return { id: existing._id, route: existing.route, receivedAt: existing.receivedAt.toISOString(), replayed: true };
   }
 
+  /**
+   * Rejects when MongoDB cannot take writes now. The driver's monitor answers first (its own
+   * connection, checked every second); only when it has no good news is a ping sent through the pool,
+   * which also lets a stuck client be replaced (mongo-connection.ts).
+   */
   async ping(): Promise<void> {
+    if (this.connection.monitor()?.state === 'up') return;
     try {
       await this.connection.use((client) => timed(this.observe, 'ping', () => client.db('admin').command({ ping: 1 }, this.boundFor(Date.now() + this.timeoutMs))));
     } catch (err) {
