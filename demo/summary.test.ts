@@ -103,6 +103,12 @@ t.test('an interrupted fault run records the planned faults the interrupt cancel
   t.notOk(buildSummary({ ...base, settings: { rate: 10, faultPlan: plan }, checkErrors: [{ what: 'analysing the faults', message: 'no samples' }] }).faultsNotRun, 'unknown when the analysis failed');
 });
 
+/** A fault as the analysis reports it: a hang of MongoDB that came back and never settled. */
+const oneFault = (index: number) => ({
+  index, at: 5, target: 'mongo', action: 'hang', duration: 3, process: 'mongo', startedAt: 0, endedAt: 3000, pidBefore: 1, pidAfter: 1,
+  disruptionEnd: 3000, recoveredAt: { grpc: 3100, redis: null }, recoveryMs: { grpc: 100, redis: null }, settledAt: { grpc: null, redis: null }, settleMs: { grpc: null, redis: null }, recovered: false,
+});
+
 /** Cores per part as machine.ts attributes them, 60 s on 2 CPUs. */
 function machine(parts: Record<string, number>, signals: MachineLoad['signals'] = [], droppedIterations = 0): MachineLoad {
   const kind = (p: string): CpuPart['kind'] => (['k6', 'demo', 'other', 'steal', 'idle'].includes(p) ? (p as CpuPart['kind']) : 'stack');
@@ -157,6 +163,12 @@ t.test('a machine the system could not get: latency findings reported, not judge
   t.equal(f.verdict, 'FAIL');
   t.same(f.findings.map((x) => [x.kind, x.severity]).filter(([k]) => k === 'threshold-outside-faults'), [['threshold-outside-faults', 'fail'], ['threshold-outside-faults', 'warn']], 'outside the faults too: the error rate judged (first), p99 excused');
   t.equal(f.findings[0]!.kind, 'threshold-outside-faults', 'what decides the verdict comes first');
+  const backlog = { ...outside, findings: [
+    { kind: 'fault-not-settled', severity: 'fail', fault: oneFault(0), route: 'grpc', boundMs: 30_000, p99Ms: 100 },
+    { kind: 'fault-not-recovered', severity: 'fail', fault: oneFault(1), route: 'redis', boundMs: 15_000 },
+  ] } as unknown as FaultAnalysis;
+  const drained = buildSummary({ ...base, machine: burners, faults: backlog });
+  t.same(drained.findings.filter((x) => x.kind.startsWith('fault-not')).map((x) => [x.kind, x.severity]), [['fault-not-recovered', 'fail'], ['fault-not-settled', 'warn']], 'a backlog not drained in time is excused (it drains at the spare capacity other work took); a route that never answered again is not');
   const starved = machine({ mongo: 0.5, k6: 0.95, demo: 0.01, other: 0.04, steal: 0, idle: 0.5 }, ['k6-starved'], 300);
   t.match(buildSummary({ ...base, machine: starved, k6: { exitCode: 99, summary: latency } }).reasons[0], /k6 was starved: busy 0\.95 cores \(bound 0\.85\) and it dropped 300 iterations/);
 });
