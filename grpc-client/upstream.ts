@@ -23,6 +23,11 @@ export function errorFromStatus(err: grpc.ServiceError): Error {
       return new ConflictError(err.details);
     case grpc.status.DEADLINE_EXCEEDED:
       return new DeadlineError(`grpc-server did not answer in time: ${err.details}`);
+    case grpc.status.INTERNAL:
+      // The transport's INTERNAL: the HTTP/2 stream was reset mid-call (a connection reset or closed
+      // under it, seen when a network fault healed). The call may have reached grpc-server: 504, retry.
+      if (/RST_STREAM|Session closed|Connection dropped/i.test(err.details)) return new DeadlineError(`connection to grpc-server lost mid-call: ${err.details}`);
+      return new Error(`grpc-server failed (INTERNAL): ${err.details}`);
     case grpc.status.UNAVAILABLE:
     case grpc.status.RESOURCE_EXHAUSTED:
     case grpc.status.ABORTED:
