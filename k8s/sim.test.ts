@@ -2,7 +2,7 @@
  * docs/kubernetes.md against a real Kubernetes control plane (kube-apiserver, controller-manager,
  * scheduler, etcd built from their Go modules; kwok's fake nodes; metrics-server), run by
  * `npm run k8s:sim` in a network namespace whose only interface is loopback. This reads its report.
- * Takes about 6 minutes; fails with the build command when the tools are missing, never skips.
+ * Takes about 7 minutes; fails with the build command when the tools are missing, never skips.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -88,6 +88,24 @@ t.test('docs/kubernetes.md runs verbatim against a real API server', async (t) =
   const jobs = report.loadRun?.jobs ?? [];
   t.ok(jobs.length >= 1 && jobs.every((j) => j.complete), `the load Job ran to completion: ${JSON.stringify(jobs)}`);
   t.ok((report.loadRun?.testRuns.length ?? 0) >= 1, `the load TestRun was accepted: ${report.loadRun?.testRuns.join(', ')}`);
+
+  // The load script's verdict half, against the API server: each split judged against its own applied
+  // route, and a pod restart during a run failing it.
+  const runs = report.clusterRuns ?? [];
+  for (const [grpc, redis] of [[50, 50], [90, 10]] as const) {
+    const c = runs.find((x) => x.during === undefined && x.applied[0] === grpc && x.applied[1] === redis);
+    t.ok(c, `a ${grpc}/${redis} run went through scripts/k8s-loadtest.sh with FOLLOW=1`);
+    if (!c) continue;
+    t.equal(c.status, 0, `${c.name}: the script exits 0 ${c.stderr.slice(-800)}`);
+    t.equal(c.verdict, 'PASS', `${c.name}: PASS`);
+    t.same(c.expected, { grpc: grpc / 100, redis: redis / 100 }, `${c.name}: tested against the applied ${grpc}/${redis} route`);
+    t.match(c.lines.join('\n'), new RegExp(`route course-split: grpc-client=${grpc} redis-writer=${redis}; runners k6-\\S+ exit 0 \\(pod\\)`), `${c.name}: the route and the runner's exit code from the API server`);
+    t.comment(`${c.name}: ${c.lines.join(' | ')}`);
+  }
+  const restart = runs.find((x) => x.during !== undefined);
+  t.equal(restart?.status, 1, `a pod restart during the run: the script exits 1 (${restart?.during ?? 'not run'})`);
+  t.equal(restart?.verdict, 'FAIL');
+  t.ok(restart?.reasons.some((r) => /^a process crashed: pod grpc-client-\S+, container grpc-client: restarted 1 time during the run/.test(r)), `the restart is the reason: ${restart?.reasons[0] ?? ''}`);
 
   const hpa = report.hpa;
   t.ok(hpa, 'the autoscaling check ran');

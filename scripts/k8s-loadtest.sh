@@ -96,9 +96,14 @@ fi
 if [[ "$MODE" == job ]]; then
   selector="job-name=$name"
   kubectl wait -n "$NAMESPACE" --for=condition=Ready "pod" -l "$selector" --timeout=180s || true
-  kubectl logs -n "$NAMESPACE" -f "job/$name" || true
-  # Complete or Failed: either way the verdict below says why.
-  kubectl wait -n "$NAMESPACE" --for=jsonpath='{.status.conditions[0].status}'=True "job/$name" --timeout=120s >/dev/null || true
+  kubectl logs -n "$NAMESPACE" -f "job/$name" &
+  streaming=$!
+  # Complete or Failed: either way the verdict below says why. The log stream ends with the container
+  # on a real node; stop it once the Job has ended in case it does not (a kwok node's never ends).
+  kubectl wait -n "$NAMESPACE" --for=jsonpath='{.status.conditions[0].status}'=True "job/$name" --timeout=12h >/dev/null || true
+  sleep 2
+  kill "$streaming" 2>/dev/null || true
+  wait "$streaming" 2>/dev/null || true
 else
   selector="k6_cr=$name,runner=true"   # k6-operator's labels on its runner pods
   echo "== TestRun $name: waiting for stage finished (or error)"

@@ -58,8 +58,9 @@ function kwokctlConfig(modules: ModuleDirs): string {
       // kwokctl would fetch these from the internet; the module has them.
       metricsServerManifests: [path.join(modules.metricsServer, 'manifests', 'base')],
       // The simulated CPU (ClusterResourceUsage) and kwok's resource metrics (Metric) come from the
-      // API server, so the HPA check can change the load while the cluster runs.
-      enableCRDs: ['ClusterResourceUsage', 'Metric'],
+      // API server, so the HPA check can change the load while the cluster runs. The runner pods' logs
+      // (ClusterLogs) and the stores' port-forwards (ClusterPortForward) too (cluster-verdict.ts).
+      enableCRDs: ['ClusterResourceUsage', 'Metric', 'ClusterLogs', 'ClusterPortForward'],
     },
     componentsPatches: [
       {

@@ -22,8 +22,10 @@ Starts a real kube-apiserver, kube-controller-manager, kube-scheduler, etcd, kwo
 pods) and metrics-server on 127.0.0.1, installs the CRDs (Gateway API and Envoy Gateway from their Go
 modules, k6-operator's TestRun from k8s/sim/crds), runs every \`sh sim=\` block of docs/kubernetes.md
 verbatim, then checks: every ingress x split variant passes a server-side dry run, a second apply
-changes nothing, the load Job completes, each HPA scales 1 -> 3 -> 1 on simulated CPU. Stops
-everything it started on exit, SIGINT or SIGTERM. Takes about 6 minutes (--skip-hpa: about 2).
+changes nothing, the load Job completes, the load script's verdict (FOLLOW=1) passes a 50/50 and a
+90/10 run against their applied routes and fails one with a pod restart, each HPA scales 1 -> 3 -> 1
+on simulated CPU. Stops everything it started on exit, SIGINT or SIGTERM. Takes about 7 minutes
+(--skip-hpa: about 3).
 
   --report FILE   write the full report (every command's output, the HPA timeline) as JSON
   --json          print the report as JSON on stdout instead of the summary

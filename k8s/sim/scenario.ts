@@ -3,7 +3,8 @@
  * then run docs/kubernetes.md's `sh sim=` blocks verbatim in order, with the checks that belong after
  * each (checks.ts, hpa.ts). Returns the report as data; main.ts prints it.
  */
-import { run, startCluster, warningsOf, type Cluster } from './cluster.js';
+import { run, simFolder, startCluster, warningsOf, type Cluster } from './cluster.js';
+import { judgeRunsInCluster, type ClusterRun } from './cluster-verdict.js';
 import { checkLoadRun, dryRunVariants, scratchRepo, secondApply, type ApplyLine, type DryRun, type LoadRun } from './checks.js';
 import { simBlocks } from './docs.js';
 import { checkAutoscaling, type HpaReport } from './hpa.js';
@@ -23,6 +24,8 @@ export interface SimReport {
   dryRuns: DryRun[];
   secondApply?: { lines: ApplyLine[]; warnings: string[]; status: number };
   loadRun?: LoadRun;
+  /** scripts/k8s-loadtest.sh with FOLLOW=1, its verdict half against the API server (cluster-verdict.ts). */
+  clusterRuns?: ClusterRun[];
   hpa?: HpaReport;
   afterSwitch?: { gatewayObjects: string; nginxObjects: string };
   afterCleanUp?: { namespacePhase: string };
@@ -91,7 +94,11 @@ export async function runScenario(opts: ScenarioOptions): Promise<SimReport> {
         report.secondApply = secondApply(cluster, repo.root);
         mark('dry runs and second apply');
       }
-      if (block.name === 'load') report.loadRun = checkLoadRun(cluster);
+      if (block.name === 'load') {
+        report.loadRun = checkLoadRun(cluster);
+        report.clusterRuns = await judgeRunsInCluster(cluster, repo.root, simFolder('cluster-runs-'), log);
+        mark('cluster verdicts');
+      }
       if (block.name === 'switch-ingress') {
         const get = (sel: string): string => run('kubectl', ['get', 'gateway,httproute,ingress,networkpolicy', '-n', SIM_NAMESPACE, '-l', sel, '-o', 'name'], { env }).stdout.trim();
         report.afterSwitch = { gatewayObjects: get('splitbench.io/ingress=gateway-api'), nginxObjects: get('splitbench.io/ingress=ingress-nginx') };

@@ -24,6 +24,17 @@ export function evaluate(r: SimReport): Check[] {
   const jobs = r.loadRun?.jobs ?? [];
   add('the load Job ran to completion', jobs.length > 0 && jobs.every((j) => j.complete), jobs.map((j) => `${j.name}: ${j.complete ? 'Complete' : 'not complete'}`).join(', ') || 'no Job');
   add('the load TestRun was accepted', (r.loadRun?.testRuns.length ?? 0) > 0, r.loadRun?.testRuns.join(', ') || 'no TestRun');
+  const runs = r.clusterRuns ?? [];
+  for (const [grpc, redis] of [[50, 50], [90, 10]] as const) {
+    const c = runs.find((x) => x.during === undefined && x.applied[0] === grpc && x.applied[1] === redis);
+    add(`the load script's verdict of a ${grpc}/${redis} run, judged against the applied ${grpc}/${redis} route`,
+      c !== undefined && c.status === 0 && c.verdict === 'PASS' && c.expected?.grpc === grpc / 100,
+      c ? `exit ${c.status}, ${c.verdict ?? 'no summary'}, expected grpc ${c.expected?.grpc ?? '?'}: ${c.lines.join(' | ') || c.stderr.slice(-300)}` : 'not run');
+  }
+  const restart = runs.find((x) => x.during !== undefined);
+  add("a pod restart during a run fails the load script's verdict",
+    restart !== undefined && restart.status === 1 && restart.verdict === 'FAIL' && restart.reasons.some((x) => /restarted 1 time during the run/.test(x)),
+    restart ? `${restart.during}; exit ${restart.status}, ${restart.verdict ?? 'no summary'}: ${restart.reasons.slice(0, 2).join('; ') || restart.stderr.slice(-300)}` : 'not run');
   if (r.hpa) {
     for (const phase of [r.hpa.up, r.hpa.down]) {
       const slow = Object.entries(phase.reachedAfter).filter(([, t]) => t === null);
