@@ -60,6 +60,7 @@ export class MongoConnection {
       if (this.connected === client) this.unselectableSince = undefined;
       return result;
     } catch (err) {
+      if (err instanceof MongoServerSelectionError || err instanceof MongoNetworkError) this.networkFailureAt = performance.now();
       if (this.connected === client && !this.closed && this.isStale(err)) {
         this.connected = undefined;
         this.unselectableSince = undefined;
@@ -97,10 +98,14 @@ export class MongoConnection {
    */
   monitor(): { state: 'up' } | { state: 'down'; why: string } | undefined {
     if (this.connected === undefined) return undefined;
+    // A call that could not reach the server since the monitor last saw it: the monitor's news is old.
+    if (this.serverState.state === 'up' && this.networkFailureAt > this.upSince) return undefined;
     return this.serverState;
   }
 
   private serverState: { state: 'up' } | { state: 'down'; why: string } = { state: 'up' };
+  private upSince = 0;
+  private networkFailureAt = -1;
 
   private async connect(): Promise<MongoClient> {
     const client = new MongoClient(this.url, this.options);
@@ -108,6 +113,7 @@ export class MongoConnection {
       if (this.connected !== undefined && this.connected !== client) return;
       const d = e.newDescription;
       this.serverState = d.type === 'Unknown' ? { state: 'down', why: redactText(d.error?.message ?? 'server unknown to the driver') } : { state: 'up' };
+      if (d.type !== 'Unknown') this.upSince = performance.now();
     });
     try {
       await client.connect();
@@ -122,6 +128,7 @@ export class MongoConnection {
     this.connected = client;
     this.unselectableSince = undefined;
     this.serverState = { state: 'up' };
+    this.upSince = performance.now();
     return client;
   }
 }

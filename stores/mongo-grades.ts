@@ -128,8 +128,9 @@ export class MongoGradeStore {
 
   /**
    * Rejects when MongoDB cannot take writes now. The driver's monitor answers first (its own
-   * connection, checked every second); only when it has no good news is a ping sent through the pool,
-   * which also lets a stuck client be replaced (mongo-connection.ts).
+   * connection, checked every second); only when it has no good news, or a call has failed to reach
+   * the server since its news, is a ping sent through the pool, which also lets a stuck client be
+   * replaced (mongo-connection.ts).
    */
   async ping(): Promise<void> {
     if (this.connection.monitor()?.state === 'up') return;
