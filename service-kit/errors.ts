@@ -1,6 +1,6 @@
 /**
  * What a write can fail with, independent of transport. Stores and the gRPC upstream throw these;
- * the HTTP layer maps them to statuses in one place (service-kit/course-handler.ts).
+ * the HTTP layer maps them to statuses in one place (service-kit/write-errors.ts).
  */
 
 /** A store or the upstream cannot be reached now: 503 with Retry-After; the write did not land. */

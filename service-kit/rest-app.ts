@@ -17,14 +17,14 @@ import {
   RETRY_AFTER_SECONDS,
   RUN_ID_PATTERN,
   type CourseAccepted,
-  type CourseError,
 } from '../contract/http.js';
 import type { WriteRequest, WriteResult } from '../contract/record.js';
 import type { RouteName } from '../contract/routes.js';
 import { NO_RUN_ID } from '../contract/stores.js';
-import { ConflictError, DeadlineError, InvalidRecordError, UnavailableError } from './errors.js';
+import { DeadlineError } from './errors.js';
 import { uuidv7 } from './ids.js';
 import { redactText } from './secrets.js';
+import { respondToWriteError, sendError } from './write-errors.js';
 import { firstInvalidUtf8, InvalidUtf8Error } from './utf8.js';
 import type { Logger } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
@@ -49,12 +49,6 @@ export interface RestApp {
 }
 
 const KNOWN_PATHS = new Set([COURSE_PATH, HEALTHZ_PATH, READYZ_PATH, METRICS_PATH]);
-
-function sendError(res: Response, status: number, error: string, message: string, fields?: CourseError['fields']): void {
-  // Store errors end up in messages; a store URL's password never does (secrets.ts).
-  const body: CourseError = fields ? { error, message: redactText(message), fields } : { error, message: redactText(message) };
-  res.status(status).json(body);
-}
 
 /** Reads an optional header that must match `pattern`; undefined when absent, null when invalid. */
 function readHeader(req: Request, name: string, pattern: RegExp): string | undefined | null {
@@ -212,30 +206,6 @@ export function createRestApp(deps: RestAppDeps): RestApp {
   });
 
   return { app, startDraining: () => (draining = true) };
-}
-
-function respondToWriteError(res: Response, err: unknown, req: WriteRequest, deps: RestAppDeps): void {
-  const { metrics, logger } = deps;
-  if (err instanceof UnavailableError) {
-    metrics.records.inc({ outcome: 'unavailable' });
-    logger.warn('write unavailable', { id: req.id, err });
-    res.setHeader(HEADERS.retryAfter, String(RETRY_AFTER_SECONDS));
-    sendError(res, 503, 'unavailable', `${err.message}; the record was not stored, retry with the same Idempotency-Key`);
-  } else if (err instanceof DeadlineError) {
-    metrics.records.inc({ outcome: 'timeout' });
-    logger.warn('write deadline exceeded', { id: req.id, err });
-    sendError(res, 504, 'deadline_exceeded', `${err.message}; the record may or may not be stored, retry with the same Idempotency-Key`);
-  } else if (err instanceof ConflictError) {
-    metrics.records.inc({ outcome: 'conflict' });
-    sendError(res, 409, 'idempotency_conflict', err.message);
-  } else if (err instanceof InvalidRecordError) {
-    metrics.records.inc({ outcome: 'invalid' });
-    sendError(res, 400, 'invalid_record', err.message, err.fields);
-  } else {
-    metrics.records.inc({ outcome: 'error' });
-    logger.error('write failed', { id: req.id, err });
-    sendError(res, 500, 'internal', 'internal error; the record may not be stored, retry with the same Idempotency-Key');
-  }
 }
 
 /**

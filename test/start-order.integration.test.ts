@@ -48,6 +48,18 @@ async function services(t: Test, mongoUrl: string, redisUrl: string, dbName: str
   return { grpcServer, grpcClient, redisWriter };
 }
 
+/** Plain clients that read the stores to prove the writes (not the services' own). */
+async function readers(t: Test, mongoUrl: string, redisUrl: string) {
+  const mongoClient = new MongoClient(mongoUrl);
+  const redisClient = createClient({ url: redisUrl });
+  t.teardown(async () => {
+    await mongoClient.close();
+    redisClient.destroy();
+  });
+  await redisClient.connect();
+  return { mongoClient, redisClient };
+}
+
 const post = (svc: RunningService, id: string, runId: string) => postCourse(svc.baseUrl, JSON.stringify(FULL_RECORD), { ...JSON_CT, 'idempotency-key': id, 'x-run-id': runId });
 
 t.test('services started before their stores serve writes once the stores come up, without a restart', async (t) => {
@@ -78,13 +90,7 @@ t.test('services started before their stores serve writes once the stores come u
   }
 
   // Proven in the stores, not by the services' answers.
-  const mongoClient = new MongoClient(mongo.url);
-  const redisClient = createClient({ url: redis.url });
-  t.teardown(async () => {
-    await mongoClient.close();
-    redisClient.destroy();
-  });
-  await redisClient.connect();
+  const { mongoClient, redisClient } = await readers(t, mongo.url, redis.url);
   const grades = mongoClient.db(dbName).collection(GRADES_COLLECTION);
   t.ok((await grades.countDocuments({ route: 'grpc' })) >= 1, 'route A stored its write');
   const routeB = await grades.countDocuments({ route: 'redis' });
@@ -128,13 +134,7 @@ t.test('MongoDB killed and restarted under load: nothing acknowledged is lost, t
   stop = true;
   await load;
 
-  const mongoClient = new MongoClient(mongo.url);
-  const redisClient = createClient({ url: redis.url });
-  t.teardown(async () => {
-    await mongoClient.close();
-    redisClient.destroy();
-  });
-  await redisClient.connect();
+  const { mongoClient, redisClient } = await readers(t, mongo.url, redis.url);
   const grades = mongoClient.db(dbName).collection<{ _id: string; route: string }>(GRADES_COLLECTION);
   const stored = new Set((await grades.find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id));
   const lost = [...acked].filter((id) => !stored.has(id));
