@@ -2,6 +2,7 @@
 // MongoDB-wire server the project runs (stack/mongo.ts): what it does by itself, and what
 // mongo-connection.ts adds. These are the claims the services' start order rests on.
 import t, { type Test } from 'tap';
+import { readFileSync } from 'node:fs';
 import { MongoClient } from 'mongodb';
 import { startMongo } from '../stack/mongo.js';
 import { MongoConnection } from './mongo-connection.js';
@@ -18,6 +19,9 @@ async function downServer(t: Test) {
 
 const insertOk = (c: MongoClient, db: string): Promise<boolean> =>
   c.db(db).collection('probe').insertOne({ at: new Date() }).then(() => true, () => false);
+
+/** The process's state letter from /proc/<pid>/stat (R, S, T, ...). */
+const processState = (pid: number): string => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').charAt(0);
 
 async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const end = Date.now() + timeoutMs;
@@ -107,6 +111,8 @@ t.test('a store call is bounded by its deadline while MongoDB hangs (SIGSTOP), n
   const grade = { curso: 'SO1', facultad: 'Ingenieria', carrera: 'Sistemas', region: 'NORTE' };
   await store.save({ id: 'b0', runId: 'r', grade, instance: 'i' }, 'redis');
   mongo.proc!.child.kill('SIGSTOP');
+  // The signal is queued, not yet acted on: wait until the kernel shows the process stopped (state T).
+  t.ok(await until(async () => processState(mongo.proc!.child.pid!) === 'T', 5000), 'MongoDB is stopped');
   let resumed = false;
   const resume = setTimeout(() => {
     resumed = true;

@@ -66,14 +66,17 @@ export class MongoGradeStore {
     this.observe = opts.observe ?? (() => {});
   }
 
-  /** The records' collection on a connected client (rejects while MongoDB cannot be reached). */
+  /** The records' collection on a connected client, for readers and tests (writes go through on()). */
   records(): Promise<Collection<GradeDocument>> {
     return this.connection.collection<GradeDocument>(this.dbName, GRADES_COLLECTION);
   }
 
-  /** Another collection of the same database (route B's pending markers). */
-  collectionOf<T extends Document>(name: string): Promise<Collection<T>> {
-    return this.connection.collection<T>(this.dbName, name);
+  /**
+   * Runs one call on a collection of this database, through MongoConnection.use(): every call's
+   * failure counts toward replacing a client that no longer reaches the server.
+   */
+  on<T extends Document, R>(name: string, fn: (collection: Collection<T>) => Promise<R>): Promise<R> {
+    return this.connection.use((client) => fn(client.db(this.dbName).collection<T>(name)));
   }
 
   /**
@@ -108,17 +111,15 @@ export class MongoGradeStore {
     await this.ensureIndexes();
     try {
       const bound = this.boundFor(deadline);
-      await this.connection.use((client) => timed(this.observe, 'insert', () => client.db(this.dbName).collection<GradeDocument>(GRADES_COLLECTION).insertOne(doc, bound)));
+      await this.on<GradeDocument, unknown>(GRADES_COLLECTION, (records) => timed(this.observe, 'insert', () => records.insertOne(doc, bound)));
       return { id: req.id, route, receivedAt: now.toISOString(), replayed: false };
     } catch (err) {
       if (!(err instanceof MongoServerError && err.code === DUPLICATE_KEY)) throw toStoreError(err);
     }
     // Same id seen before: either a client replay or a retry after a lost acknowledgement.
-    const existing = await this.records()
-      .then((records) => timed(this.observe, 'find', () => records.findOne({ _id: req.id }, this.boundFor(deadline))))
-      .catch((err: unknown) => {
-        throw toStoreError(err);
-      });
+    const existing = await this.on<GradeDocument, GradeDocument | null>(GRADES_COLLECTION, (records) => timed(this.observe, 'find', () => records.findOne({ _id: req.id }, this.boundFor(deadline)))).catch((err: unknown) => {
+      throw toStoreError(err);
+    });
     if (existing === null) throw new UnavailableError('record vanished between insert and read; retry');
     if (existing.fingerprint !== doc.fingerprint) {
       throw new ConflictError(`id ${req.id} was already used for a different record`);
@@ -149,8 +150,7 @@ export class MongoGradeStore {
     // Created once per process, lazily, so a store that starts while MongoDB is down still works later.
     // One index per command: FerretDB v1 panics ("slice bounds out of range") on a createIndexes of
     // several indexes that all exist already, which is every start after the first writer's.
-    this.indexesReady ??= this.records()
-      .then((records) => GRADES_INDEXES.reduce<Promise<unknown>>((prev, i) => prev.then(() => records.createIndex({ ...i.key }, { name: i.name })), Promise.resolve()))
+    this.indexesReady ??= this.on<GradeDocument, unknown>(GRADES_COLLECTION, (records) => GRADES_INDEXES.reduce<Promise<unknown>>((prev, i) => prev.then(() => records.createIndex({ ...i.key }, { name: i.name })), Promise.resolve()))
       .then(() => undefined)
       .catch((err: unknown) => {
         this.indexesReady = undefined;

@@ -6,7 +6,7 @@
  * hundreds of writes/s to tens as the records grew).
  */
 import { MongoServerError, type Collection } from 'mongodb';
-import { PENDING_COLLECTION } from '../contract/stores.js';
+import { GRADES_COLLECTION, PENDING_COLLECTION } from '../contract/stores.js';
 import { toStoreError, type GradeDocument, type MongoGradeStore } from './mongo-grades.js';
 import { timed, type StoreObserver } from './observe.js';
 
@@ -25,17 +25,16 @@ export class PendingCounts {
     this.observe = store.observe;
   }
 
-  /** The markers' collection on a connected client. */
-  markers(): Promise<Collection<PendingMarker>> {
-    return this.store.collectionOf<PendingMarker>(PENDING_COLLECTION);
+  /** The markers' collection on a connected client, for readers and tests (calls go through the store's on()). */
+  async markers(): Promise<Collection<PendingMarker>> {
+    return (await this.store.connection.client()).db(this.store.dbName).collection<PendingMarker>(PENDING_COLLECTION);
   }
 
   /** Marks a record as to be counted; a marker already there (a replay, a retry) is fine. `deadline`: the request's. */
   async mark(id: string, runId: string, receivedAt: Date, deadline?: number): Promise<void> {
     try {
-      const markers = await this.markers();
       const bound = this.store.boundFor(deadline);
-      await timed(this.observe, 'mark_pending', () => markers.insertOne({ _id: id, runId, receivedAt }, bound));
+      await this.store.on<PendingMarker, unknown>(PENDING_COLLECTION, (markers) => timed(this.observe, 'mark_pending', () => markers.insertOne({ _id: id, runId, receivedAt }, bound)));
     } catch (err) {
       if (!(err instanceof MongoServerError && err.code === DUPLICATE_KEY)) throw toStoreError(err);
     }
@@ -44,12 +43,10 @@ export class PendingCounts {
   /** Markers older than `before`, oldest first, with their records (null: the record was never stored). */
   async stale(before: Date, limit: number): Promise<{ marker: PendingMarker; record: GradeDocument | null }[]> {
     try {
-      const pending = await this.markers();
       const bound = this.store.boundFor(undefined);
-      const markers = await timed(this.observe, 'find_pending', () => pending.find({ receivedAt: { $lt: before } }, bound).sort({ receivedAt: 1 }).limit(limit).toArray());
+      const markers = await this.store.on<PendingMarker, PendingMarker[]>(PENDING_COLLECTION, (pending) => timed(this.observe, 'find_pending', () => pending.find({ receivedAt: { $lt: before } }, bound).sort({ receivedAt: 1 }).limit(limit).toArray()));
       if (markers.length === 0) return [];
-      const grades = await this.store.records();
-      const records = await timed(this.observe, 'find', () => grades.find({ _id: { $in: markers.map((m) => m._id) } }, bound).toArray());
+      const records = await this.store.on<GradeDocument, GradeDocument[]>(GRADES_COLLECTION, (grades) => timed(this.observe, 'find', () => grades.find({ _id: { $in: markers.map((m) => m._id) } }, bound).toArray()));
       const byId = new Map(records.map((r) => [r._id, r]));
       return markers.map((marker) => ({ marker, record: byId.get(marker._id) ?? null }));
     } catch (err) {
@@ -61,8 +58,8 @@ export class PendingCounts {
   async clear(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     try {
-      const markers = await this.markers();
-      await timed(this.observe, 'clear_pending', () => markers.deleteMany({ _id: { $in: ids } }, this.store.boundFor(undefined)));
+      const bound = this.store.boundFor(undefined);
+      await this.store.on<PendingMarker, unknown>(PENDING_COLLECTION, (markers) => timed(this.observe, 'clear_pending', () => markers.deleteMany({ _id: { $in: ids } }, bound)));
     } catch (err) {
       throw toStoreError(err);
     }
