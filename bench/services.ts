@@ -16,6 +16,7 @@ import { startMongo } from '../stack/mongo.js';
 import { startRedis } from '../stack/redis.js';
 import { startService, waitReady } from '../stack/services.js';
 import { REPO_ROOT } from '../stack/tools.js';
+import { startTestEnvoy } from '../envoy/testing.js';
 import { startScript } from './scripts.js';
 import { wrkPost, type WrkResult } from './wrk.js';
 
@@ -77,8 +78,13 @@ try {
   const grpcClient = await svc('grpc-client', { GRPC_SERVER_ADDR: `127.0.0.1:${grpcServer.port}` });
   const redisWriter = await svc('redis-writer', { MONGO_URL: mongo.url, MONGO_DB: 'bench', REDIS_URL: redis.url });
   await Promise.all([grpcServer, grpcClientOverAck, grpcClient, redisWriter].map((s) => waitReady(s)));
-  const ingressStub = await script('ingress-stub', 'ingress/main.ts', ['--port', '0', '--grpc', `http://127.0.0.1:${nodeHttp.port}`, '--redis', `http://127.0.0.1:${nodeHttp.port}`]);
-  const ingressReal = await script('ingress-real', 'ingress/main.ts', ['--port', '0', '--grpc', grpcClient.baseUrl, '--redis', redisWriter.baseUrl]);
+  const envoy = async (grpc: string, redis: string) => {
+    const e = await startTestEnvoy({ grpc: 50, redis: 50 }, { grpc: [grpc], redis: [redis] });
+    stops.push(() => e.stop());
+    return e.ingress.url;
+  };
+  const ingressStub = await envoy(`http://127.0.0.1:${nodeHttp.port}`, `http://127.0.0.1:${nodeHttp.port}`);
+  const ingressReal = await envoy(grpcClient.baseUrl, redisWriter.baseUrl);
   const url = (port: number): string => `http://127.0.0.1:${port}`;
 
   const base = await measure('node:http 201', url(nodeHttp.port));
@@ -87,8 +93,8 @@ try {
   const overAck = await measure('grpc-client -> bare gRPC ack', grpcClientOverAck.baseUrl);
   const routeA = await abba(['bare: express -> grpc-js -> insert', url(expressGrpcMongo.port)], ['grpc-client -> grpc-server -> MongoDB', grpcClient.baseUrl]);
   const routeB = await abba(['bare: express -> insert + script', url(bareStores.port)], ['redis-writer -> MongoDB + Redis', redisWriter.baseUrl]);
-  const stub = await measure('ingress -> node:http stubs', url(ingressStub.port));
-  const real = await measure('ingress -> both real routes', url(ingressReal.port));
+  const stub = await measure('ingress (Envoy) -> node:http stubs', ingressStub);
+  const real = await measure('ingress (Envoy) -> both real routes', ingressReal);
 
   console.log(`\nsplitbench services benchmark: wrk, ${connections} connections, ${seconds}s each, one record per POST\n`);
   console.log(table([{ header: 'target', cell: (r: Row) => r.name }, { header: 'req/s', cell: (r) => r.result.rps.toFixed(0) }, { header: 'p50 ms', cell: (r) => r.result.p50Ms.toFixed(2) }, { header: 'p99 ms', cell: (r) => r.result.p99Ms.toFixed(2) }, { header: 'non-2xx', cell: (r) => r.result.non2xx }], rows, ''));

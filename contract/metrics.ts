@@ -10,13 +10,17 @@ export const METRICS = {
   grpcServerDuration: 'splitbench_grpc_server_duration_seconds',
   /** Counter; labels outcome (one of RECORD_OUTCOMES). */
   recordsTotal: 'splitbench_records_total',
-  /**
-   * Gauge; label route. The share of POST /course (0..1) the local ingress was configured to send to
-   * each route, from the HTTPRoute it read: the weight actually applied, not the base file's.
-   */
-  routeWeight: 'splitbench_route_weight',
-  /** Counter; labels route, status (upstream HTTP status, or `error` when no answer came). Local ingress. */
-  ingressRoutedTotal: 'splitbench_ingress_routed_total',
+} as const;
+
+/**
+ * Envoy's own metrics (the local ingress, admin /stats/prometheus) that the Benchmark dashboard reads.
+ * Envoy names a cluster's stats cluster.<name>.*; its Prometheus output puts <name> in the label
+ * `envoy_cluster_name`. The local clusters are named after the routes (envoy/config.ts).
+ */
+export const ENVOY_METRICS = {
+  /** Counter: requests Envoy sent to a cluster's endpoints (not health checks, not its own 503s). */
+  upstreamRequestsTotal: 'envoy_cluster_upstream_rq_total',
+  clusterLabel: 'envoy_cluster_name',
 } as const;
 
 /** Values of the `outcome` label of METRICS.recordsTotal. */

@@ -23,7 +23,7 @@ import { afterRun } from './after-run.js';
 import { DEFAULT_FAULT_PLAN, demoProgram, type DemoOptions } from './cli.js';
 import { collectEnvironment } from './environment.js';
 import { machineLoad } from './machine.js';
-import { ingressRouted, measuredRun } from './measured-run.js';
+import { measuredRun } from './measured-run.js';
 import { formatSummary } from './summary-text.js';
 import { buildSummary } from './summary.js';
 import { warmUp } from './warmup.js';
@@ -103,7 +103,7 @@ try {
     const warm = await warmUp({ baseUrl: stack.endpoints.ingress, runId: `${runId}-warmup`, dataFile, requests: opts.warmup });
     if (Object.keys(warm.statuses).some((s) => !s.startsWith('2'))) step(`warm-up answers: ${JSON.stringify(warm.statuses)}`);
   }
-  const routedBefore = await ingressRouted(stack.endpoints.ingress);
+  const routedBefore: Record<string, number> = await stack.ingress.routed();
   const routes = ROUTES.filter((r) => (weights[r] ?? 0) > 0);
   const thresholds = { p95Ms: opts.p95, p99Ms: opts.p99, maxErrorRate: opts.maxErrorRate };
   step(`run ${runId}: k6 ${opts.scenario} at ${opts.rate} req/s for ${duration} through ${stack.endpoints.ingress} (split grpc ${(100 * (weights.grpc ?? 0)).toFixed(0)}% / redis ${(100 * (weights.redis ?? 0)).toFixed(0)}%)${plan ? `, ${plan.length} faults` : ''}`);
@@ -132,7 +132,7 @@ try {
     step,
   );
   if (run.replicas) writeFileSync(path.join(outDir, 'replicas.json'), JSON.stringify(run.replicas, null, 2) + '\n');
-  const routedNow = await ingressRouted(stack.endpoints.ingress);
+  const routedNow = await stack.ingress.routed();
   const after = await afterRun({ runId, outDir, endpoints: stack.endpoints, weights, run, routes, thresholds, soak: opts.scenario === 'soak', say: step });
   if (after.checks.report) writeFileSync(path.join(outDir, 'reconcile.json'), JSON.stringify(after.checks.report, null, 2) + '\n');
   // The report's inputs, one file per section (report/sections/).

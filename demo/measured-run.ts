@@ -32,14 +32,9 @@ function faultTarget(stack: RunningStack, target: FaultTarget): Supervisor | und
   return stack.deployments[target].running[0];
 }
 
-/** What the ingress says it routed, per route (/stats): shown beside the client's counts, never the evidence. */
-export async function ingressRouted(ingress: string): Promise<Record<string, number>> {
-  return ((await (await fetch(`${ingress}/stats`)).json()) as { routed: Record<string, number> }).routed;
-}
-
 /** Resolves with the time the ingress routes its first request after now (the load has begun). */
-async function loadStart(ingress: string, until: Promise<unknown>): Promise<number | null> {
-  const routed = async (): Promise<number> => Object.values(await ingressRouted(ingress)).reduce((a, b) => a + b, 0);
+async function loadStart(stack: RunningStack, until: Promise<unknown>): Promise<number | null> {
+  const routed = async (): Promise<number> => Object.values(await stack.ingress.routed()).reduce((a, b) => a + b, 0);
   let done = false;
   void until.finally(() => (done = true));
   const before = await routed();
@@ -59,7 +54,7 @@ export async function measuredRun(stack: RunningStack, k6Options: K6RunOptions, 
   // Who used the CPU (machine.ts): read together with the machine's times, every second, from /proc
   // only (cheap), until k6 ends. The demo's own children are the stack and k6: its own CPU only.
   const meter = new CpuMeter(() => [...stack.resourceTargets(), ...(k6Pid === undefined ? [] : [{ name: 'k6', pid: k6Pid }]), { name: 'demo', pid: process.pid, ownOnly: true }], 'k6');
-  const startedAt = loadStart(stack.endpoints.ingress, k6Run);
+  const startedAt = loadStart(stack, k6Run);
   let injector: FaultInjector | undefined;
   let injected: Promise<FaultRecord[]> = Promise.resolve([]);
   const t0 = await startedAt;

@@ -4,8 +4,8 @@
  * Metric names come from contract/, never typed here.
  */
 import { COURSE_PATH } from '../contract/http.js';
-import { METRICS } from '../contract/metrics.js';
-import { ROUTE_SERVICE } from '../contract/routes.js';
+import { ENVOY_METRICS, METRICS } from '../contract/metrics.js';
+import { ROUTE_SERVICE, ROUTES } from '../contract/routes.js';
 import { SERVICES } from '../contract/services.js';
 
 export interface PromQuery {
@@ -53,16 +53,19 @@ export const NAMESPACE = 'splitbench';
 export const HTTPROUTE_BACKEND_WEIGHT = 'kube_httproute_backend_weight';
 
 /**
- * The share of requests each route is configured to get, as applied now: the local ingress's gauge, or
- * in the cluster the weights of the HTTPRoute itself (each backend's weight over their sum), whichever
- * is there. The cluster's backends are Services; label_replace names their routes (contract/routes.ts).
+ * The share of requests each route is configured to get, as applied now: the weights of the HTTPRoute
+ * itself (each backend's weight over their sum), from kube-state-metrics, so a cluster only. Envoy, the
+ * local ingress, exports no weights; a local run's weights are in its summary. The cluster's backends
+ * are Services; label_replace names their routes (contract/routes.ts).
  */
 export function configuredWeight(refId: string, httpRoute: string): PromQuery {
   const weights = `${HTTPROUTE_BACKEND_WEIGHT}{namespace="${NAMESPACE}", httproute="${httpRoute}"}`;
   const share = `${weights} / on (namespace, httproute) group_left sum by (namespace, httproute) (${weights})`;
   const named = Object.entries(ROUTE_SERVICE).reduce((e, [route, service]) => `label_replace(${e}, "route", "${route}", "backend", "${service}")`, share);
-  return q(refId, `max by (route) (${METRICS.routeWeight}) or max by (route) (${named})`, 'configured {{route}}');
+  return q(refId, `max by (route) (${named})`, 'configured {{route}}');
 }
+
+const envoyRouted = `sum by (route) (label_replace(rate(${ENVOY_METRICS.upstreamRequestsTotal}{${ENVOY_METRICS.clusterLabel}=~"${ROUTES.join('|')}"}[${ri}]), "route", "$1", "${ENVOY_METRICS.clusterLabel}", "(.*)"))`;
 
 export const PROM_QUERIES = {
   serviceRate: q('A', `sum by (route) (rate(${http}_count{${course}, ${restServices}}[${ri}]))`, '{{route}}'),
@@ -90,12 +93,9 @@ export const PROM_QUERIES = {
       `sum by (backend_name) (rate(${LINKERD_ROUTE_BACKEND}{parent_name="${SPLIT_PARENT}", parent_namespace="${NAMESPACE}"}[${ri}])) / scalar(sum(rate(${LINKERD_ROUTE_BACKEND}{parent_name="${SPLIT_PARENT}", parent_namespace="${NAMESPACE}"}[${ri}])))`,
       'linkerd {{backend_name}}',
     ),
-    // The local ingress's own count of what it routed (no Linkerd there).
-    q(
-      'C',
-      `sum by (route) (rate(${METRICS.ingressRoutedTotal}[${ri}])) / scalar(sum(rate(${METRICS.ingressRoutedTotal}[${ri}])))`,
-      'ingress {{route}}',
-    ),
+    // Locally: what Envoy, the ingress, sent to each route's cluster (no Linkerd there). Its clusters are
+    // named after the routes; label_replace gives them the `route` label the other queries use.
+    q('C', `${envoyRouted} / scalar(sum(${envoyRouted}))`, 'envoy {{route}}'),
   ],
   replicas: [
     q('A', `kube_deployment_status_replicas{namespace="${NAMESPACE}", deployment=~"${workloads}"}`, 'replicas {{deployment}}'),

@@ -5,7 +5,7 @@
 // from k6, Linkerd, kube-state-metrics, cAdvisor and Prometheus (that list is not checked against them).
 import t from 'tap';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { METRICS } from '../contract/metrics.js';
+import { ENVOY_METRICS, METRICS } from '../contract/metrics.js';
 import { startMongo } from '../stack/mongo.js';
 import { startRedis } from '../stack/redis.js';
 import { MongoGradeStore } from '../stores/mongo-grades.js';
@@ -35,11 +35,12 @@ const EXTERNAL: Record<string, string> = {
   [HTTPROUTE_BACKEND_WEIGHT]: 'kube-state-metrics, custom-resource-state config grafana/k8s/kube-state-metrics-httproute.yaml',
   container_cpu_usage_seconds_total: 'cAdvisor, scraped from the kubelet /metrics/cadvisor',
   up: 'Prometheus itself, one series per scrape target',
+  [ENVOY_METRICS.upstreamRequestsTotal]: "Envoy, the local ingress, admin /stats/prometheus (envoy/envoy.test.ts reads it from the real Envoy)",
 };
 
 async function exportedByServices(): Promise<Set<string>> {
   const names = new Set<string>();
-  // Counters end in _total; the gauge (routeWeight) is its name; histograms are read by their series.
+  // Counters end in _total; histograms are read by their series.
   for (const name of Object.values(METRICS)) {
     names.add(name);
     if (!name.endsWith('_total')) for (const suffix of ['_bucket', '_sum', '_count']) names.add(name + suffix);

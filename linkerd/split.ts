@@ -132,19 +132,27 @@ export function readSplit(file: string = SPLIT_ROUTE_FILE): Split {
 }
 
 /**
- * The split as a fraction per route name (`grpc`, `redis`), summing to 1. Throws unless the backends
- * are exactly the REST services of contract/routes.ts.
+ * Each route's weight as the HTTPRoute gives it (whole numbers, as Envoy's weighted clusters take them).
+ * Throws unless the backends are exactly the REST services of contract/routes.ts.
  */
-export function routeFractions(split: Split): Record<RouteName, number> {
+export function routeWeights(split: Split): Record<RouteName, number> {
   const byService = new Map(split.backends.map((b) => [b.service, b.weight]));
   const expected = ROUTES.map((r) => ROUTE_SERVICE[r]).sort();
   const actual = [...byService.keys()].sort();
   if (JSON.stringify(actual) !== JSON.stringify(expected)) {
     throw new SplitError(`${split.name}: backends are ${actual.join(', ')}; expected exactly ${expected.join(', ')}`);
   }
-  const total = split.backends.reduce((sum, b) => sum + b.weight, 0);
   const out = {} as Record<RouteName, number>;
-  for (const route of ROUTES) out[route] = (byService.get(ROUTE_SERVICE[route]) ?? 0) / total;
+  for (const route of ROUTES) out[route] = byService.get(ROUTE_SERVICE[route]) ?? 0;
+  return out;
+}
+
+/** The split as a fraction per route name (`grpc`, `redis`), summing to 1. */
+export function routeFractions(split: Split): Record<RouteName, number> {
+  const weights = routeWeights(split);
+  const total = ROUTES.reduce((sum, r) => sum + weights[r], 0);
+  const out = {} as Record<RouteName, number>;
+  for (const route of ROUTES) out[route] = weights[route] / total;
   return out;
 }
 

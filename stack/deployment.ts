@@ -29,11 +29,17 @@ export interface DeploymentOptions {
   onEvent?: (e: SupervisorEvent) => void;
   /** How a replica is started (default: the service on the slot's ports, ready); tests pass their own. */
   launch?: (slot: Slot) => Promise<ManagedProcess>;
+  /**
+   * The running replicas' base URLs whenever they change, as a Service's endpoints: after a replica is
+   * up and ready, and before one is stopped (so no new request is sent to a replica that is draining).
+   */
+  onEndpoints?: (urls: string[]) => void;
 }
 
 export class Deployment {
   readonly name: ServiceFolder;
   readonly slots: Slot[] = [];
+  private readonly endpointSlots = new Set<Slot>();
 
   private constructor(private readonly opts: DeploymentOptions) {
     this.name = opts.name;
@@ -65,6 +71,11 @@ export class Deployment {
     return this.slots.filter((s) => s.supervisor !== undefined).length;
   }
 
+  /** Base URLs of the replicas that were ready and are not being stopped: the route's endpoints. */
+  get endpoints(): string[] {
+    return this.slots.filter((s) => this.endpointSlots.has(s)).map((s) => `http://127.0.0.1:${s.httpPort}`);
+  }
+
   /** Supervisors of the running replicas. */
   get running(): Supervisor[] {
     return this.slots.flatMap((s) => (s.supervisor ? [s.supervisor] : []));
@@ -87,6 +98,7 @@ export class Deployment {
       const sup = slot.supervisor;
       if (sup === undefined) continue;
       slot.supervisor = undefined;
+      if (this.endpointSlots.delete(slot)) this.opts.onEndpoints?.(this.endpoints);
       changes.push(sup.stop());
       running--;
     }
@@ -105,6 +117,11 @@ export class Deployment {
     } catch (err) {
       slot.supervisor = undefined;
       throw err;
+    }
+    // Only now: a replica becomes an endpoint once it is ready. A slot stopped meanwhile is not listed.
+    if (slot.supervisor === sup) {
+      this.endpointSlots.add(slot);
+      this.opts.onEndpoints?.(this.endpoints);
     }
   }
 

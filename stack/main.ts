@@ -11,7 +11,7 @@ import { REPO_ROOT } from './tools.js';
 const program = new Command('stack')
   .description(
     "Starts redis-server, a MongoDB-wire server (MONGO_URL, mongod, or FerretDB from 'npm run tools'),\n" +
-      'grpc-server, grpc-client, redis-writer and the local ingress, each as its own process on a free port.\n' +
+      'grpc-server, grpc-client, redis-writer and Envoy as the ingress, each as its own process on a free port.\n' +
       'Logs go to DIR/logs; the endpoints are written to DIR/endpoints.json. The ingress splits POST /course\n' +
       'by the HTTPRoute weights in --route-file. Ctrl-C or SIGTERM stops everything.',
   )

@@ -1,15 +1,16 @@
 /**
  * The local stack: real Redis (AOF), a MongoDB-wire server, grpc-server, grpc-client and redis-writer
- * (each 1..N supervised replicas on fixed ports) and the local ingress, each its own process on ports
+ * (each 1..N supervised replicas on fixed ports) and Envoy as the ingress, each its own process on ports
  * picked at start (two stacks can run side by side), logs in files, an endpoints JSON for people and
  * tools, every process start, exit and restart as an event, and one stop() that ends them all.
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MONGO_DB_DEFAULT } from '../contract/stores.js';
-import { SPLIT_ROUTE_FILE, readSplit, routeFractions } from '../linkerd/split.js';
+import { SPLIT_ROUTE_FILE, readSplit, routeFractions, routeWeights } from '../linkerd/split.js';
+import { ROUTE_SERVICE, ROUTES, type RouteName } from '../contract/routes.js';
 import { Deployment } from './deployment.js';
-import { startIngress } from './ingress.js';
+import { EnvoyIngress } from './envoy.js';
 import { startMongo } from './mongo.js';
 import { freePort } from './ports.js';
 import { startRedis, type RedisServer } from './redis.js';
@@ -53,6 +54,8 @@ export interface StackEndpoints {
   mongoKind: string;
   mongoDb: string;
   weights: Record<string, number>;
+  /** Envoy's admin: /stats/prometheus (its counters and histograms), /clusters, /config_dump. */
+  ingressAdmin: string;
   routeFile: string;
   logs: string;
   events: string;
@@ -63,6 +66,8 @@ export interface RunningStack {
   endpointsFile: string;
   /** The supervised stores and the ingress, by name (redis, mongo, ingress). */
   processes: Map<string, Supervisor>;
+  /** The ingress: its weights change with setWeights, without a restart (Envoy reads them over xDS). */
+  ingress: EnvoyIngress;
   deployments: Record<ServiceFolder, Deployment>;
   /** Every supervisor event so far (also appended to endpoints.events as NDJSON). */
   events: SupervisorEvent[];
@@ -79,7 +84,8 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
   mkdirSync(logs, { recursive: true });
   const log = (name: string): string => path.join(logs, `${name}.log`);
   const routeFile = opts.routeFile ?? SPLIT_ROUTE_FILE;
-  const weights = routeFractions(readSplit(routeFile));
+  const split = readSplit(routeFile);
+  const weights = routeFractions(split);
   const mongoDb = opts.mongoDb ?? MONGO_DB_DEFAULT;
   const eventsFile = path.join(opts.dir, 'events.ndjson');
   const events: SupervisorEvent[] = [];
@@ -150,8 +156,13 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
 
     const env = { MONGO_DB: mongoDb, ...opts.serviceEnv };
     const replicas = (name: ServiceFolder): { initial: number; max: number } => opts.replicas?.[name] ?? { initial: 1, max: 1 };
+    // The ingress is created once the routes' first replicas are up; until then nothing listens to endpoints.
+    const late: { ingress?: EnvoyIngress } = {};
+    const routeOf = (name: ServiceFolder): RouteName | undefined => ROUTES.find((r) => ROUTE_SERVICE[r] === name);
     const deployment = async (name: ServiceFolder, serviceEnv: Record<string, string>): Promise<Deployment> => {
-      const dep = await Deployment.create({ name, maxReplicas: replicas(name).max, env: { ...env, ...serviceEnv }, logFile: log, onEvent });
+      const route = routeOf(name);
+      const onEndpoints = route === undefined ? undefined : (urls: string[]): void => late.ingress?.setEndpoints(route, urls);
+      const dep = await Deployment.create({ name, maxReplicas: replicas(name).max, env: { ...env, ...serviceEnv }, logFile: log, onEvent, ...(onEndpoints ? { onEndpoints } : {}) });
       stops.push(() => dep.stop());
       return dep;
     };
@@ -170,9 +181,17 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     progress('starting grpc-client and redis-writer');
     await Promise.all([d['grpc-client'].scale(replicas('grpc-client').initial), d['redis-writer'].scale(replicas('redis-writer').initial)]);
 
-    progress(`starting the ingress (weights from ${path.relative(process.cwd(), routeFile)})`);
+    progress(`starting Envoy as the ingress (weights from ${path.relative(process.cwd(), routeFile)})`);
     const ingressPort = opts.port === 0 ? await freePort() : opts.port;
-    await supervise('ingress', () => startIngress({ port: ingressPort, grpc: d['grpc-client'].urls, redis: d['redis-writer'].urls, routeFile, logFile: log('ingress') }));
+    const envoy = await EnvoyIngress.create({
+      port: ingressPort,
+      dir: path.join(opts.dir, 'envoy'),
+      weights: routeWeights(split),
+      endpoints: { grpc: d['grpc-client'].endpoints, redis: d['redis-writer'].endpoints },
+      logFile: log('ingress'),
+    });
+    late.ingress = envoy;
+    await supervise('ingress', () => envoy.start());
 
     const endpoints: StackEndpoints = {
       ingress: `http://127.0.0.1:${ingressPort}`,
@@ -185,6 +204,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       mongoKind: mongo.kind,
       mongoDb,
       weights,
+      ingressAdmin: envoy.adminUrl,
       routeFile,
       logs,
       events: eventsFile,
@@ -201,7 +221,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       }
       return out;
     };
-    return { endpoints, endpointsFile, processes, deployments: d, events, resourceTargets, links: (link) => proxied.get(link) ?? [], stop: stopAll };
+    return { endpoints, endpointsFile, processes, ingress: envoy, deployments: d, events, resourceTargets, links: (link) => proxied.get(link) ?? [], stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -6,7 +6,7 @@
 import { PanelBuilder as TimeSeries } from '@grafana/grafana-foundation-sdk/timeseries';
 import { DashboardBuilder, RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { COURSE_PATH } from '../../contract/http.js';
-import { METRICS } from '../../contract/metrics.js';
+import { ENVOY_METRICS, METRICS } from '../../contract/metrics.js';
 import { readSplit, SPLIT_ROUTE_FILE } from '../../linkerd/split.js';
 import { dsRef } from '../datasources.js';
 import { configuredWeight, HTTPROUTE_BACKEND_WEIGHT, K6_METRICS, LINKERD_ROUTE_BACKEND, PROM_QUERIES, WRITE_OPERATIONS, type PromQuery } from '../prom-queries.js';
@@ -58,9 +58,9 @@ export function benchmarkDashboard(): Dashboard {
     graph(
       'Observed split share vs configured weight',
       `Observed: each route's share of POST ${COURSE_PATH} answers (services' histogram), of requests the ingress's Linkerd proxy sent ` +
-        `to each backend (${LINKERD_ROUTE_BACKEND}) and, locally, of requests the ingress routed (${METRICS.ingressRoutedTotal}). ` +
-        `Configured: the weight applied now, from the local ingress (${METRICS.routeWeight}) or in the cluster from the HTTPRoute ` +
-        `${httpRoute} itself (${HTTPROUTE_BACKEND_WEIGHT} from kube-state-metrics, each weight over their sum), whichever is present.`,
+        `to each backend (${LINKERD_ROUTE_BACKEND}) and, locally, of requests Envoy (the local ingress) sent to each route ` +
+        `(${ENVOY_METRICS.upstreamRequestsTotal}). Configured (in a cluster): the weight applied now, from the HTTPRoute ` +
+        `${httpRoute} itself (${HTTPROUTE_BACKEND_WEIGHT} from kube-state-metrics, each weight over their sum).`,
       'percentunit',
       [...PROM_QUERIES.observedShare, configuredWeight('D', httpRoute)],
       24,
