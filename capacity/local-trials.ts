@@ -8,11 +8,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import path from 'node:path';
 import { ROUTE_SERVICE, ROUTES, type RouteName } from '../contract/routes.js';
-import { usageBetween } from '../cost/usage.js';
+import type { CostWindow } from '../cost/curves.js';
+import { serviceOf, usageBetween } from '../cost/usage.js';
 import { runK6 } from '../demo/k6-run.js';
+import { loadStart } from '../demo/measured-run.js';
 import { warmUp } from '../demo/warmup.js';
 import { SPLIT_ROUTE_FILE, withWeights } from '../linkerd/split.js';
-import { ResourceSampler } from '../stack/resources.js';
+import { pause } from '../stack/process.js';
+import { ResourceSampler, type ResourceSample, type ResourceTarget } from '../stack/resources.js';
 import { startStack } from '../stack/stack.js';
 import type { TrialResult, TrialRunner } from './types.js';
 
@@ -37,8 +40,32 @@ function routeFileFor(target: CapacityTargetSpec, dir: string): string {
   return file;
 }
 
+/**
+ * CPU ms per second of each process kind (replicas summed) between two times: each process's CPU
+ * between its first and last sample in the window, over the time between them.
+ */
+function cpuMsPerS(samples: readonly ResourceSample[], from: number, to: number): Record<string, number> {
+  const inside = samples.filter((s) => s.t >= from && s.t <= to);
+  const spans = new Map<string, number>();
+  for (const s of inside) {
+    const times = inside.filter((x) => x.process === s.process).map((x) => x.t);
+    spans.set(s.process, Math.max(...times) - Math.min(...times));
+  }
+  const out: Record<string, number> = {};
+  for (const u of usageBetween(samples, from, to)) {
+    const span = spans.get(u.process) ?? 0;
+    if (span > 0) out[serviceOf(u.process)] = (out[serviceOf(u.process)] ?? 0) + (u.cpuMs * 1000) / span;
+  }
+  return out;
+}
+
+/** How long the stack is watched at rest after the warm-up: the rate-0 point of the cost curves. */
+export const IDLE_WINDOW_S = 10;
+
 export interface TargetSession {
   runTrial: TrialRunner;
+  /** The stack at rest (ready, no load) over IDLE_WINDOW_S, measured once after the warm-up. */
+  idle: CostWindow;
   stop(): Promise<void>;
 }
 
@@ -52,14 +79,26 @@ export async function startTarget(target: CapacityTargetSpec, opts: { dir: strin
   // 100 req/s (p99 149 ms) and later trials at 96 req/s had a p99 of 33 ms; a cold first trial sets the
   // bracket's upper end for the whole search.
   await warmUp({ baseUrl: stack.endpoints.ingress, runId: `capacity-${target.name}-warmup`, dataFile: opts.dataFile, requests: 1000 * n });
+  // The rate-0 point: after 2 s for the warm-up's tail (answers, fsyncs) to end, the stack at rest.
+  opts.say(`${target.name}: measuring the stack at rest for ${IDLE_WINDOW_S} s`);
+  await pause(2000);
+  const idleSampler = new ResourceSampler(() => stack.resourceTargets(), 60_000);
+  const idleFrom = Date.now();
+  await idleSampler.sample();
+  await pause(IDLE_WINDOW_S * 1000);
+  await idleSampler.sample();
+  const idleTo = Date.now();
+  const idle: CostWindow = { source: 'idle', windowS: (idleTo - idleFrom) / 1000, replicas: n, routeRps: { grpc: 0, redis: 0 }, cpuMsPerS: cpuMsPerS(idleSampler.samples, idleFrom, idleTo) };
   let trial = 0;
   const runTrial: TrialRunner = async (rateRps, attempt): Promise<TrialResult> => {
     const outDir = path.join(opts.dir, `trial-${String(++trial).padStart(2, '0')}-${rateRps}`);
     mkdirSync(outDir, { recursive: true });
     const sampler = new ResourceSampler(() => stack.resourceTargets(), 60_000);
-    const from = Date.now();
-    await sampler.sample();
-    const k6 = await runK6({
+    // k6 is sampled too (every 250 ms: it is gone by the trial's last sample): not the system's cost, but
+    // on one machine its CPU is part of what runs out.
+    let k6Pid: number | undefined;
+    const k6Sampler = new ResourceSampler((): ResourceTarget[] => (k6Pid === undefined ? [] : [{ name: 'k6', pid: k6Pid }]), 250);
+    const k6Run = runK6({
       baseUrl: stack.endpoints.ingress,
       runId: `capacity-${target.name}-${trial}`,
       dataFile: opts.dataFile,
@@ -72,14 +111,34 @@ export async function startTarget(target: CapacityTargetSpec, opts: { dir: strin
       thresholds: { p95Ms: 3_600_000, p99Ms: 3_600_000, maxErrorRate: 1 },
       samples: false,
       progress: devNull,
+      onSpawn: (pid) => {
+        k6Pid = pid;
+        k6Sampler.start();
+      },
     });
+    // The window is the load itself, from the first request routed to k6's end: k6's start-up and the
+    // stack idling meanwhile would pull every point toward the idle one.
+    const from = (await loadStart(stack, k6Run)) ?? Date.now();
     await sampler.sample();
+    const k6 = await k6Run;
+    await sampler.sample();
+    await k6Sampler.stop();
     const to = Date.now();
     const s = k6.summary;
     if (s === undefined) throw new Error(`k6 wrote no summary (exit ${k6.exitCode}); see ${k6.logFile}`);
     const routes = target.routes.flatMap((r) => (s.routes[r] !== undefined && s.routes[r].requests > 0 ? [s.routes[r]] : []));
     const worst = (f: (r: (typeof routes)[number]) => number | null): number => Math.max(...routes.map((r) => f(r) ?? Number.NaN));
-    const cpuMs = usageBetween(sampler.samples, from, to).reduce((sum, u) => sum + u.cpuMs, 0);
+    const cpuMs = usageBetween(sampler.samples, from, to)
+      .filter((u) => u.process !== 'k6')
+      .reduce((sum, u) => sum + u.cpuMs, 0);
+    const windowS = (to - from) / 1000;
+    const cost: CostWindow = {
+      source: 'trial',
+      windowS,
+      replicas: n,
+      routeRps: Object.fromEntries(ROUTES.map((r) => [r, (s.routes[r]?.acknowledged ?? 0) / windowS])) as Record<RouteName, number>,
+      cpuMsPerS: cpuMsPerS([...sampler.samples, ...k6Sampler.samples], from, to),
+    };
     return {
       offeredRps: rateRps,
       achievedRps: s.rps,
@@ -91,10 +150,11 @@ export async function startTarget(target: CapacityTargetSpec, opts: { dir: strin
       errorRate: s.errorRate,
       droppedIterations: s.droppedIterations,
       ...(s.acknowledged > 0 ? { cpuMsPerRequest: Math.round((cpuMs / s.acknowledged) * 1000) / 1000 } : {}),
+      cost,
       extras: { runDir: outDir, retries: Object.values(s.routes).reduce((n, r) => n + r.retries, 0) },
     };
   };
-  return { runTrial, stop: () => stack.stop() };
+  return { runTrial, idle, stop: () => stack.stop() };
 }
 
 /** k6's own progress bars would drown the search's lines. */

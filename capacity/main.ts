@@ -11,7 +11,9 @@ import { ensurePool } from '../generator/pool-file.js';
 import { REPO_ROOT } from '../stack/tools.js';
 import { formatCapacityTable, formatSearchEvent } from './format.js';
 import { CAPACITY_TARGETS, startTarget } from './local-trials.js';
-import { capacityReport, type CapacityTarget } from './report.js';
+import { buildCurves } from '../cost/curves.js';
+import { formatCurves } from '../cost/curve-format.js';
+import { capacityReport, costWindows, type CapacityTarget } from './report.js';
 import { DEFAULT_SEARCH, findCapacity, searchOptions } from './search.js';
 
 const program = new Command('capacity')
@@ -80,7 +82,7 @@ for (const replicas of replicaCounts) {
         const line = formatSearchEvent(label, e);
         if (line) say(line);
       });
-      results.push({ name: target.name, replicas, result });
+      results.push({ name: target.name, replicas, result, idle: session.idle });
     } finally {
       await session.stop();
     }
@@ -88,4 +90,8 @@ for (const replicas of replicaCounts) {
 }
 const report = capacityReport(results, options, startedAt);
 writeFileSync(path.join(outDir, 'capacity.json'), JSON.stringify(report, null, 2) + '\n');
-console.log(`\n${formatCapacityTable(results)}\n\ncapacity.json  ${path.join(outDir, 'capacity.json')}`);
+// Every trial and idle window is a point of each process's cost curve (cost/curves.ts).
+const curves = buildCurves(costWindows(results), path.relative(REPO_ROOT, outDir));
+writeFileSync(path.join(outDir, 'cost-curve.json'), JSON.stringify(curves, null, 2) + '\n');
+console.log(`\n${formatCapacityTable(results)}\n\nCPU cost curves (every trial and the idle stack; npm run cost -- --curve ${path.relative(process.cwd(), outDir)} --at-rate N reads them):\n${formatCurves(curves)}`);
+console.log(`\ncapacity.json    ${path.join(outDir, 'capacity.json')}\ncost-curve.json  ${path.join(outDir, 'cost-curve.json')}`);

@@ -3,6 +3,7 @@
  * the run report's capacity section reads it by this schema id. Bump the id when a field changes
  * meaning or goes away.
  */
+import type { CostWindow } from '../cost/curves.js';
 import type { CapacityResult, SearchOptions, Slo } from './types.js';
 
 export const CAPACITY_SCHEMA = 'splitbench.capacity/1';
@@ -14,6 +15,13 @@ export interface CapacityTarget {
   /** Replicas of each service the target's stack ran (the same for every service). */
   replicas: number;
   result: CapacityResult;
+  /** The target's stack at rest before its first trial: the rate-0 point of the cost curves. */
+  idle?: CostWindow;
+}
+
+/** Every measured window of a capacity run (each target's idle stack and each trial): the cost curves' points. */
+export function costWindows(targets: readonly CapacityTarget[]): CostWindow[] {
+  return targets.flatMap((t) => [...(t.idle ? [t.idle] : []), ...t.result.trials.flatMap((tr) => (tr.result.cost ? [tr.result.cost] : []))]);
 }
 
 export interface CapacityReport {

@@ -3,6 +3,7 @@
  * search and what it found. Everything here is data; text is made at the edge (format.ts), JSON in
  * report.ts. The caller implements TrialRunner (a short open-model k6 run against the local stack).
  */
+import type { CostWindow } from '../cost/curves.js';
 
 /** What one short open-model run measured, from the client's side. */
 export interface TrialResult {
@@ -21,6 +22,8 @@ export interface TrialResult {
   droppedIterations: number;
   /** CPU milliseconds per acknowledged request, summed over the route's processes, when measured. */
   cpuMsPerRequest?: number;
+  /** Each process's CPU over the trial and the rate each route served: a point of the cost curves (cost/curves.ts). */
+  cost?: CostWindow;
   /** Anything else the caller measured; carried into the trial records and the JSON untouched. */
   extras?: Readonly<Record<string, unknown>>;
 }

@@ -33,7 +33,7 @@ function faultTarget(stack: RunningStack, target: FaultTarget): Supervisor | und
 }
 
 /** Resolves with the time the ingress routes its first request after now (the load has begun). */
-async function loadStart(stack: RunningStack, until: Promise<unknown>): Promise<number | null> {
+export async function loadStart(stack: RunningStack, until: Promise<unknown>): Promise<number | null> {
   const routed = async (): Promise<number> => Object.values(await stack.ingress.routed()).reduce((a, b) => a + b, 0);
   let done = false;
   void until.finally(() => (done = true));
