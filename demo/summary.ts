@@ -26,6 +26,8 @@ export interface RouteResult {
   p50: number | null;
   p95: number | null;
   p99: number | null;
+  /** Requests whose final answer was not an acknowledgement (k6's count), and their share of requests. */
+  errors: number;
   errorRate: number;
   /** Attempts this route answered, and how many of them were retried. */
   attempts: number;
@@ -131,6 +133,7 @@ export function buildSummary(inp: DemoInputs): DemoSummary {
       p50: r?.p50 ?? null,
       p95: r?.p95 ?? null,
       p99: r?.p99 ?? null,
+      errors: r?.errors ?? 0,
       errorRate: r?.errorRate ?? 0,
       attempts: r?.attempts ?? 0,
       retries: r?.retries ?? 0,
