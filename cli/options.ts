@@ -3,7 +3,7 @@
  * errors): number and duration checks that name the flag and what it takes, and one way to end with
  * exit status 2 on bad usage.
  */
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
 /** A commander option parser from a predicate: the message says what the flag takes. */
 function numberParser(ok: (n: number) => boolean, what: string): (raw: string) => number {
@@ -94,4 +94,4 @@ export function usageFailure(program: Command, message: string): void {
   process.exitCode = 2;
 }
 
-export { Command, InvalidArgumentError };
+export { Command, InvalidArgumentError, Option };

@@ -3,10 +3,17 @@
  * larger than the noise within the runs (stats.ts says which test and why). Pure: data in, data out;
  * main.ts prints the table, page.ts draws the page.
  *
+ * Each run's totals (requests, errors, error rate, p50/p95/p99 per route, and all requests) are its own
+ * record, read as written, never added up again: summary.json, the figures its verdict was made on
+ * (k6's summary). A run without them (no summary.json, or k6 wrote none) falls back to timeseries.json's
+ * totals, and the comparison says which file each run's came from. The per-second percentiles the
+ * latency test needs are only in timeseries.json.
+ *
  * Many figures are tested at once, so a fair pair of runs would show some "difference" by chance at a
  * fixed level per test; the family's level (default 1%) is split over the tests made (Bonferroni).
  */
 import { ROUTES } from '../contract/routes.js';
+import type { DemoSummary } from '../demo/summary.js';
 import type { Run } from './runs.js';
 import { fisherExact, mannWhitney } from './stats.js';
 
@@ -27,9 +34,15 @@ export interface ComparisonRow {
   significant: boolean;
 }
 
+/** Where a run's totals were read: its summary.json, or for a run without one, its timeseries.json. */
+export type TotalsSource = 'summary.json' | 'timeseries.json';
+
+/** Requests whose answer named no route of the split (k6's `unrouted`; every one failed): a row of its own. */
+export const UNROUTED = 'unrouted';
+
 export interface Comparison {
-  a: { name: string; verdict: string | null };
-  b: { name: string; verdict: string | null };
+  a: { name: string; verdict: string | null; totalsFrom: TotalsSource | null };
+  b: { name: string; verdict: string | null; totalsFrom: TotalsSource | null };
   familyAlpha: number;
   /** familyAlpha / tests made. */
   testAlpha: number;
@@ -39,6 +52,8 @@ export interface Comparison {
 interface RouteFigures {
   requests: number;
   errors: number;
+  /** errors / requests as the run recorded it; null without requests. */
+  errorRate: number | null;
   p50: number | null;
   p95: number | null;
   p99: number | null;
@@ -46,14 +61,43 @@ interface RouteFigures {
   perSecond: Record<'p50' | 'p95' | 'p99', number[]>;
 }
 
-function figuresOf(run: Run, route: string): RouteFigures | undefined {
-  const tot = run.series?.totals[route];
-  const rs = run.series?.routes[route];
-  const perSecond = { p50: (rs?.p50 ?? []).filter((v): v is number => v !== null), p95: (rs?.p95 ?? []).filter((v): v is number => v !== null), p99: (rs?.p99 ?? []).filter((v): v is number => v !== null) };
-  if (tot) return { requests: tot.requests, errors: tot.errors, p50: tot.p50, p95: tot.p95, p99: tot.p99, perSecond };
-  const s = run.summary?.routes[route as keyof NonNullable<Run['summary']>['routes']];
-  if (!s) return undefined;
-  return { requests: s.requests, errors: Math.round(s.errorRate * s.requests), p50: s.p50, p95: s.p95, p99: s.p99, perSecond };
+interface RunFigures {
+  from: TotalsSource;
+  /** Every request of the run, routed or not: what a route's share is of. */
+  requests: number;
+  routes: Record<string, RouteFigures>;
+}
+
+/**
+ * A route's errors as summary.json records them. Summaries written before it recorded the count have
+ * only the rate, which k6 rounds to 6 decimals: rate x requests rounds back to the count exactly below
+ * a million requests (the rounding is at most 5e-7 per request).
+ */
+const errorsOf = (r: DemoSummary['routes'][keyof DemoSummary['routes']]): number => (typeof r.errors === 'number' ? r.errors : Math.round(r.errorRate * r.requests));
+
+function figuresOf(run: Run): RunFigures | undefined {
+  const perSecond = (route: string): RouteFigures['perSecond'] => {
+    const rs = run.series?.routes[route];
+    const seconds = (v: (number | null)[] | undefined): number[] => (v ?? []).filter((x): x is number => x !== null);
+    return { p50: seconds(rs?.p50), p95: seconds(rs?.p95), p99: seconds(rs?.p99) };
+  };
+  const s = run.summary;
+  if (s?.k6) {
+    const routes: Record<string, RouteFigures> = {};
+    for (const [route, r] of Object.entries(s.routes)) {
+      routes[route] = { requests: r.requests, errors: errorsOf(r), errorRate: r.requests > 0 ? r.errorRate : null, p50: r.p50, p95: r.p95, p99: r.p99, perSecond: perSecond(route) };
+    }
+    routes[UNROUTED] = { requests: s.k6.unrouted, errors: s.k6.unrouted, errorRate: 1, p50: null, p95: null, p99: null, perSecond: { p50: [], p95: [], p99: [] } };
+    return { from: 'summary.json', requests: s.k6.requests, routes };
+  }
+  if (!run.series) return undefined;
+  // No summary of the run's own: the time series' totals, every route k6 recorded (`none` and `other`
+  // too: answers without a usable X-Route).
+  const routes: Record<string, RouteFigures> = {};
+  for (const [route, tot] of Object.entries(run.series.totals)) {
+    routes[route] = { requests: tot.requests, errors: tot.errors, errorRate: tot.requests > 0 ? tot.errors / tot.requests : null, p50: tot.p50, p95: tot.p95, p99: tot.p99, perSecond: perSecond(route) };
+  }
+  return { from: 'timeseries.json', requests: Object.values(routes).reduce((n, r) => n + r.requests, 0), routes };
 }
 
 const diffOf = (a: number | null, b: number | null): Pick<ComparisonRow, 'diff' | 'rel'> => ({
@@ -63,22 +107,25 @@ const diffOf = (a: number | null, b: number | null): Pick<ComparisonRow, 'diff' 
 
 export function compareRuns(a: Run, b: Run, opts: { familyAlpha?: number } = {}): Comparison {
   const familyAlpha = opts.familyAlpha ?? 0.01;
-  const routes = [...new Set([...ROUTES, ...Object.keys(a.series?.totals ?? {}), ...Object.keys(b.series?.totals ?? {})])];
+  const ra = figuresOf(a);
+  const rb = figuresOf(b);
+  const routes = [...new Set([...ROUTES, ...Object.keys(ra?.routes ?? {}), ...Object.keys(rb?.routes ?? {})])];
   const rows: Omit<ComparisonRow, 'significant'>[] = [];
-  const total = (run: Run): number => routes.reduce((n, r) => n + (figuresOf(run, r)?.requests ?? 0), 0);
   for (const route of routes) {
-    const fa = figuresOf(a, route);
-    const fb = figuresOf(b, route);
+    const fa = ra?.routes[route];
+    const fb = rb?.routes[route];
     if (!fa && !fb) continue;
     if ((fa?.requests ?? 0) + (fb?.requests ?? 0) === 0) continue;
     rows.push({ route, figure: 'requests', a: fa?.requests ?? null, b: fb?.requests ?? null, ...diffOf(fa?.requests ?? null, fb?.requests ?? null), test: null, pValue: null });
     if ((ROUTES as readonly string[]).includes(route)) {
-      const sa = fa && total(a) ? fa.requests / total(a) : null;
-      const sb = fb && total(b) ? fb.requests / total(b) : null;
-      rows.push({ route, figure: 'share of requests', a: sa, b: sb, ...diffOf(sa, sb), test: 'fisher-exact', pValue: fisherExact({ x: fa?.requests ?? 0, n: total(a) }, { x: fb?.requests ?? 0, n: total(b) }) });
+      const sa = fa && ra?.requests ? fa.requests / ra.requests : null;
+      const sb = fb && rb?.requests ? fb.requests / rb.requests : null;
+      rows.push({ route, figure: 'share of requests', a: sa, b: sb, ...diffOf(sa, sb), test: 'fisher-exact', pValue: fisherExact({ x: fa?.requests ?? 0, n: ra?.requests ?? 0 }, { x: fb?.requests ?? 0, n: rb?.requests ?? 0 }) });
     }
-    const ea = fa && fa.requests ? fa.errors / fa.requests : null;
-    const eb = fb && fb.requests ? fb.errors / fb.requests : null;
+    // Every unrouted request failed: its count is the figure, an error rate of 1 says nothing more.
+    if (route === UNROUTED) continue;
+    const ea = fa?.errorRate ?? null;
+    const eb = fb?.errorRate ?? null;
     rows.push({ route, figure: 'error rate', a: ea, b: eb, ...diffOf(ea, eb), test: 'fisher-exact', pValue: fa && fb ? fisherExact({ x: fa.errors, n: fa.requests }, { x: fb.errors, n: fb.requests }) : null });
     for (const p of ['p50', 'p95', 'p99'] as const) {
       const va = fa?.[p] ?? null;
@@ -89,8 +136,8 @@ export function compareRuns(a: Run, b: Run, opts: { familyAlpha?: number } = {})
   const tests = rows.filter((r) => r.pValue !== null).length;
   const testAlpha = tests > 0 ? familyAlpha / tests : familyAlpha;
   return {
-    a: { name: a.name, verdict: a.summary?.verdict ?? null },
-    b: { name: b.name, verdict: b.summary?.verdict ?? null },
+    a: { name: a.name, verdict: a.summary?.verdict ?? null, totalsFrom: ra?.from ?? null },
+    b: { name: b.name, verdict: b.summary?.verdict ?? null, totalsFrom: rb?.from ?? null },
     familyAlpha,
     testAlpha,
     rows: rows.map((r) => ({ ...r, significant: r.pValue !== null && r.pValue < testAlpha })),

@@ -22,10 +22,16 @@ export function difference(row: ComparisonRow): string | null {
 export const testName = (row: ComparisonRow): string => (row.test ? TEST_NAMES[row.test] : '-');
 export const verdictOf = (row: ComparisonRow): string => (row.pValue === null ? '-' : row.significant ? 'yes' : 'no');
 
+/** Where a run's totals came from, when not its own summary.json (a person should know the figures are not the verdict's). */
+export function totalsNote(run: Comparison['a']): string {
+  if (run.totalsFrom === 'summary.json') return '';
+  return run.totalsFrom === 'timeseries.json' ? '; totals from timeseries.json: the run has no summary of its own' : '; no totals';
+}
+
 export function formatComparison(c: Comparison): string {
   return [
-    `A: ${c.a.name} (${c.a.verdict ?? 'no verdict'})`,
-    `B: ${c.b.name} (${c.b.verdict ?? 'no verdict'})`,
+    `A: ${c.a.name} (${c.a.verdict ?? 'no verdict'}${totalsNote(c.a)})`,
+    `B: ${c.b.name} (${c.b.verdict ?? 'no verdict'}${totalsNote(c.b)})`,
     '',
     table(
       [

@@ -6,7 +6,7 @@ import { esc, table } from '../report/html.js';
 import { renderPage } from '../report/page.js';
 import { routeColor, type ChartSpec } from '../report/section.js';
 import type { Comparison } from './compare.js';
-import { difference, testName, value, verdictOf } from './format.js';
+import { difference, testName, totalsNote, value, verdictOf } from './format.js';
 import type { Run } from './runs.js';
 import { pValue } from '../format/table.js';
 
@@ -45,10 +45,11 @@ export function comparePage(c: Comparison, a: Run, b: Run): string {
   const charts = latencyCharts(a, b);
   const significant = c.rows.filter((r) => r.significant).length;
   const summary =
-    `<p>A: <b>${esc(c.a.name)}</b> (${esc(c.a.verdict ?? 'no verdict')}), B: <b>${esc(c.b.name)}</b> (${esc(c.b.verdict ?? 'no verdict')}).</p>` +
+    `<p>A: <b>${esc(c.a.name)}</b> (${esc((c.a.verdict ?? 'no verdict') + totalsNote(c.a))}), B: <b>${esc(c.b.name)}</b> (${esc((c.b.verdict ?? 'no verdict') + totalsNote(c.b))}).</p>` +
     `<p class="differences">${significant} difference(s) beyond noise.</p>` +
     table(['route', 'figure', 'A', 'B', 'B - A', 'test', 'p', 'beyond noise'], rows, 'compare') +
     `<p class="note">Beyond noise: p &lt; ${esc(c.testAlpha.toPrecision(2))}, the family's ${c.familyAlpha} split over the tests made (Bonferroni). ` +
+    "Each run's totals are its summary.json's, the figures of its verdict. " +
     "Error rates and shares: Fisher's exact test on the counts. Latency: Mann-Whitney U on the two runs' per-second percentiles " +
     '(seconds, not requests, are the independent units: requests in one second share the machine\'s state). ' +
     'Neither test sees what differed between the two moments or machines; repeated runs do.</p>';

@@ -1,4 +1,7 @@
-/** A run folder as `npm run compare` reads it: summary.json and timeseries.json, each optional, not both. */
+/**
+ * A run folder as `npm run compare` reads it: summary.json (the run's totals, as its verdict saw them)
+ * and timeseries.json (the per-second figures the latency test needs), each optional, not both.
+ */
 import { existsSync, statSync } from 'node:fs';
 import type { TimeSeries } from '../contract/timeseries.js';
 import type { DemoSummary } from '../demo/summary.js';

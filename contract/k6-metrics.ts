@@ -25,3 +25,6 @@ export const K6_METRICS = {
 
 /** k6's built-in counter of iterations an arrival-rate executor could not start. */
 export const K6_DROPPED_ITERATIONS = 'dropped_iterations';
+
+/** k6's built-in Rate of check() results: a true sample passed, a false one ("fails") failed. */
+export const K6_CHECKS = 'checks';

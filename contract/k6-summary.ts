@@ -34,6 +34,12 @@ export interface K6Threshold {
   ok: boolean;
 }
 
+export interface K6Thresholds {
+  passed: boolean;
+  failed: string[];
+  all: K6Threshold[];
+}
+
 export interface K6SummarySettings {
   rate: number;
   startRate: number;
@@ -41,9 +47,10 @@ export interface K6SummarySettings {
   preAllocatedVUs: number;
   maxVUs: number;
   routes: string[];
-  maxErrorRate: number;
-  p95Ms: number;
-  p99Ms: number;
+  /** The thresholds' settings; null when k6 ran with THRESHOLDS=off. */
+  maxErrorRate: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
   data: string;
   poolSize: number | null;
   /** False when k6 ran with ACK_LOG=0: no ack lines, only counts can be reconciled. */
@@ -71,7 +78,17 @@ export interface K6Summary {
   unrouted: number;
   /** The routes k6 was told to expect (its ROUTES setting); a route not listed was not expected to answer. */
   routes: Record<string, K6RouteSummary>;
-  thresholds: { passed: boolean; failed: string[]; all: K6Threshold[] };
+  /**
+   * What k6 judged the run by. null: it judged nothing (THRESHOLDS=off): the run neither passed nor
+   * failed a threshold, and a reader must not take it for passed.
+   */
+  thresholds: K6Thresholds | null;
+  /**
+   * Checks that failed (an acknowledged answer whose id is not its Idempotency-Key). With thresholds on,
+   * `checks rate==1` fails too; with them off this is the only record. null: a summary written before
+   * this was recorded.
+   */
+  failedChecks: number | null;
   settings: K6SummarySettings;
 }
 
@@ -106,6 +123,19 @@ function reader(source: string) {
   const orNull = <T>(f: (v: unknown, w: string) => T) => (v: unknown, where: string): T | null => (v === null ? null : f(v, where));
   const strings = (v: unknown, where: string): string[] => (Array.isArray(v) ? v.map((s, i) => str(s, `${where}[${i}]`)) : bad(where, 'an array of strings', v));
   return { obj, num, count, str, bool, orNull, strings };
+}
+
+function parseThresholds(r: ReturnType<typeof reader>, raw: unknown): K6Thresholds {
+  const t = r.obj(raw, 'thresholds');
+  const all = Array.isArray(t.all) ? t.all : r.obj(t.all, 'thresholds.all');
+  return {
+    passed: r.bool(t.passed, 'thresholds.passed'),
+    failed: r.strings(t.failed, 'thresholds.failed'),
+    all: (all as unknown[]).map((x, i) => {
+      const e = r.obj(x, `thresholds.all[${i}]`);
+      return { metric: r.str(e.metric, `thresholds.all[${i}].metric`), threshold: r.str(e.threshold, `thresholds.all[${i}].threshold`), ok: r.bool(e.ok, `thresholds.all[${i}].ok`) };
+    }),
+  };
 }
 
 /** Every summary line in a runner's log, checked. */
@@ -148,8 +178,6 @@ export function parseK6Summary(json: unknown, source = 'summary.json'): K6Summar
       attemptP99: r.orNull(r.num)(x.attemptP99, `${at}.attemptP99`),
     };
   }
-  const t = r.obj(o.thresholds, 'thresholds');
-  const all = Array.isArray(t.all) ? t.all : r.obj(t.all, 'thresholds.all');
   const s = r.obj(o.settings, 'settings');
   return {
     schema: K6_SUMMARY_SCHEMA,
@@ -167,14 +195,8 @@ export function parseK6Summary(json: unknown, source = 'summary.json'): K6Summar
     droppedIterations: r.count(o.droppedIterations, 'droppedIterations'),
     unrouted: r.count(o.unrouted, 'unrouted'),
     routes,
-    thresholds: {
-      passed: r.bool(t.passed, 'thresholds.passed'),
-      failed: r.strings(t.failed, 'thresholds.failed'),
-      all: (all as unknown[]).map((x, i) => {
-        const e = r.obj(x, `thresholds.all[${i}]`);
-        return { metric: r.str(e.metric, `thresholds.all[${i}].metric`), threshold: r.str(e.threshold, `thresholds.all[${i}].threshold`), ok: r.bool(e.ok, `thresholds.all[${i}].ok`) };
-      }),
-    },
+    thresholds: o.thresholds === null ? null : parseThresholds(r, o.thresholds),
+    failedChecks: o.failedChecks === undefined ? null : r.count(o.failedChecks, 'failedChecks'),
     settings: {
       rate: r.num(s.rate, 'settings.rate'),
       startRate: r.num(s.startRate, 'settings.startRate'),
@@ -182,9 +204,9 @@ export function parseK6Summary(json: unknown, source = 'summary.json'): K6Summar
       preAllocatedVUs: r.count(s.preAllocatedVUs, 'settings.preAllocatedVUs'),
       maxVUs: r.count(s.maxVUs, 'settings.maxVUs'),
       routes: r.strings(s.routes, 'settings.routes'),
-      maxErrorRate: r.num(s.maxErrorRate, 'settings.maxErrorRate'),
-      p95Ms: r.num(s.p95Ms, 'settings.p95Ms'),
-      p99Ms: r.num(s.p99Ms, 'settings.p99Ms'),
+      maxErrorRate: r.orNull(r.num)(s.maxErrorRate, 'settings.maxErrorRate'),
+      p95Ms: r.orNull(r.num)(s.p95Ms, 'settings.p95Ms'),
+      p99Ms: r.orNull(r.num)(s.p99Ms, 'settings.p99Ms'),
       data: r.str(s.data, 'settings.data'),
       poolSize: r.orNull(r.count)(s.poolSize, 'settings.poolSize'),
       ackLog: r.bool(s.ackLog, 'settings.ackLog'),

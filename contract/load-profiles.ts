@@ -31,6 +31,11 @@ export const LOADTEST_ENV = {
   DURATION: 'DURATION',
   PRE_ALLOCATED_VUS: 'PRE_ALLOCATED_VUS',
   MAX_VUS: 'MAX_VUS',
+  /**
+   * THRESHOLDS_OFF: the script declares no thresholds (k6 judges nothing and exits 0 on their account)
+   * and summary.json says so (thresholds: null); for callers that judge the run themselves. Default on.
+   */
+  THRESHOLDS: 'THRESHOLDS',
   MAX_ERROR_RATE: 'MAX_ERROR_RATE',
   P95_MS: 'P95_MS',
   P99_MS: 'P99_MS',
@@ -40,6 +45,13 @@ export const LOADTEST_ENV = {
   /** 1: also print summary.json as one log line (in a pod, the file is gone when the pod is). */
   SUMMARY_LOG: 'SUMMARY_LOG',
 } as const;
+
+/** The values THRESHOLDS takes. */
+export const THRESHOLDS_ON = 'on';
+export const THRESHOLDS_OFF = 'off';
+
+/** The thresholds' own settings: given with THRESHOLDS=off, they would be ignored, so the script refuses them. */
+export const THRESHOLD_SETTINGS = [LOADTEST_ENV.MAX_ERROR_RATE, LOADTEST_ENV.P95_MS, LOADTEST_ENV.P99_MS] as const;
 
 /** k6 settings that replace a script's scenarios: a run with any of them is not the profile it claims. */
 export const SCENARIO_OVERRIDES = ['K6_VUS', 'K6_DURATION', 'K6_ITERATIONS', 'K6_STAGES'] as const;

@@ -39,7 +39,7 @@ function expectedPerSecond(run: MeasuredRun, weights: Record<string, number>, ro
   return Object.fromEntries(routes.map((r) => [r, rate * (weights[r] ?? 0)]));
 }
 
-export async function afterRun(inp: { runId: string; outDir: string; endpoints: StackEndpoints; weights: Record<string, number>; run: MeasuredRun; routes: string[]; thresholds: Thresholds; soak: boolean; say: (m: string) => void }): Promise<AfterRun> {
+export async function afterRun(inp: { runId: string; outDir: string; endpoints: StackEndpoints; weights: Record<string, number>; run: MeasuredRun; routes: string[]; thresholds: Thresholds | null; soak: boolean; say: (m: string) => void }): Promise<AfterRun> {
   const errors: AfterRun['errors'] = [];
   const { run } = inp;
   inp.say("waiting for route B's stores to agree (redis-writer's sweeper)");

@@ -1,6 +1,6 @@
 /** The demo's command line (`npm run demo -- --help`), parsed and checked into DemoOptions. */
 import path from 'node:path';
-import { Command, InvalidArgumentError, parse } from '../cli/options.js';
+import { Command, InvalidArgumentError, Option, parse } from '../cli/options.js';
 import { PROFILE_ALIASES, PROFILE_NAMES } from '../contract/load-profiles.js';
 import { SPLIT_ROUTE_FILE } from '../linkerd/split.js';
 import { REPO_ROOT } from '../stack/tools.js';
@@ -18,6 +18,8 @@ export interface DemoOptions {
   p95: number;
   p99: number;
   maxErrorRate: number;
+  /** false (--no-thresholds): judge no latency or error-rate threshold, k6's or the fault run's own. */
+  thresholds: boolean;
   retries: number;
   /** true: the default plan; a string: a plan file. */
   faults?: boolean | string;
@@ -64,6 +66,10 @@ export function demoProgram(): Command {
     .option('--p95 <ms>', 'per-route p95 latency threshold in ms (with faults: outside the fault windows)', parse.positive, 50)
     .option('--p99 <ms>', 'per-route p99 latency threshold in ms (with faults: outside the fault windows)', parse.positive, 100)
     .option('--max-error-rate <r>', 'per-route error rate threshold, 0..1 (with faults: outside the fault windows)', parse.fraction, 0.01)
+    .addOption(
+      new Option('--no-thresholds', 'judge no latency or error-rate threshold (k6\'s, or outside the fault windows): for runs about what lands, not speed; the summary says so')
+        .conflicts(['p95', 'p99', 'maxErrorRate']),
+    )
     .option('--route-file <file>', `HTTPRoute with the weights (default ${path.relative(REPO_ROOT, SPLIT_ROUTE_FILE)})`)
     .option('--port <p>', 'ingress port (0: any free port)', parse.port, 0)
     .option('--out <dir>', 'results folder; each run writes <dir>/<run-id>/', path.relative(process.cwd(), path.join(REPO_ROOT, 'results')) || '.');

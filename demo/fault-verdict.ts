@@ -15,12 +15,13 @@ import { summarizeWindows, type TimeWindow } from '../timeseries/windows.js';
 /**
  * Recovery from the ack lines (each holds its request's start), settling from k6's samples (every
  * request, failed ones too), then the windows and the split by them. `expectedPerSecond`: each route's
- * expected requests per second (a second with far fewer says nothing about settling).
+ * expected requests per second (a second with far fewer says nothing about settling). `th` null: the
+ * run judges no thresholds (settled then means answering without errors again).
  */
-export async function analyseFaultRun(runDir: string, k6Log: string, runId: string, records: FaultRecord[], routes: string[], th: Thresholds, expectedPerSecond: Record<string, number> = {}): Promise<FaultAnalysis> {
+export async function analyseFaultRun(runDir: string, k6Log: string, runId: string, records: FaultRecord[], routes: string[], th: Thresholds | null, expectedPerSecond: Record<string, number> = {}): Promise<FaultAnalysis> {
   const file = samplesFileOf(runDir);
   if (file === undefined) throw new Error(`${runDir} holds no k6 samples: cannot split the run by its fault windows`);
-  const tracker = new RecoveryTracker(records, routes, th.p99Ms, expectedPerSecond);
+  const tracker = new RecoveryTracker(records, routes, th?.p99Ms ?? null, expectedPerSecond);
   await readAckFile(k6Log, runId, (a) => tracker.add(a));
   // The samples are read once, and kept: the windows come from the recovery, and widen to the last
   // answer of a request in flight at their end; only then can the same samples be split by them.

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseK6Summary, type K6Summary } from '../contract/k6-summary.js';
-import { K6_OFFLINE_ENV, LOADTEST_ENV as E, SCENARIO_OVERRIDES } from '../contract/load-profiles.js';
+import { K6_OFFLINE_ENV, LOADTEST_ENV as E, SCENARIO_OVERRIDES, THRESHOLD_SETTINGS, THRESHOLDS_OFF, THRESHOLDS_ON } from '../contract/load-profiles.js';
 import { TIMESERIES_FILES } from '../contract/timeseries.js';
 import { REPO_ROOT, requireBinary } from '../stack/tools.js';
 
@@ -18,8 +18,12 @@ export interface K6RunOptions {
   duration?: string;
   /** Routes expected to answer (a route with weight 0 gets no thresholds). */
   routes: string[];
-  /** Per-route thresholds (loadtest's P95_MS, P99_MS and MAX_ERROR_RATE). */
-  thresholds?: { p95Ms: number; p99Ms: number; maxErrorRate?: number };
+  /**
+   * Per-route thresholds (loadtest's P95_MS, P99_MS and MAX_ERROR_RATE; unset: the script's defaults),
+   * or 'off': k6 judges nothing (THRESHOLDS=off) and its summary has no thresholds, for a caller that
+   * judges the figures itself.
+   */
+  thresholds?: { p95Ms: number; p99Ms: number; maxErrorRate?: number } | 'off';
   /** The most VUs k6 may run (default: one per request per second, at least 100). */
   maxVUs?: number;
   /** VUs k6 starts with; default a VU per 200 ms of latency at the rate. */
@@ -61,8 +65,15 @@ function k6Env(opts: K6RunOptions, files: { summaryFile: string; reportFile: str
     [E.SCENARIO]: opts.scenario,
     [E.ROUTES]: opts.routes.join(','),
   };
-  if (opts.thresholds) Object.assign(env, { [E.P95_MS]: String(opts.thresholds.p95Ms), [E.P99_MS]: String(opts.thresholds.p99Ms) });
-  if (opts.thresholds?.maxErrorRate !== undefined) env[E.MAX_ERROR_RATE] = String(opts.thresholds.maxErrorRate);
+  // Said either way, so a THRESHOLDS=off in the caller's shell cannot turn them off unasked.
+  const th = opts.thresholds;
+  env[E.THRESHOLDS] = th === 'off' ? THRESHOLDS_OFF : THRESHOLDS_ON;
+  // The script refuses threshold settings beside THRESHOLDS=off; the caller's shell must not supply any.
+  if (th === 'off') for (const name of THRESHOLD_SETTINGS) delete env[name];
+  else if (th !== undefined) {
+    Object.assign(env, { [E.P95_MS]: String(th.p95Ms), [E.P99_MS]: String(th.p99Ms) });
+    if (th.maxErrorRate !== undefined) env[E.MAX_ERROR_RATE] = String(th.maxErrorRate);
+  }
   if (opts.retries !== undefined) env[E.RETRIES] = String(opts.retries);
   if (opts.rate !== undefined) {
     // Enough VUs ready at the start that the first seconds are not dropped while k6 allocates more

@@ -46,6 +46,10 @@ export function describeDemoFinding(f: DemoFinding): string {
       return `k6 exited ${f.exitCode}${K6_EXIT_MEANING[f.exitCode] ? ` (${K6_EXIT_MEANING[f.exitCode]})` : ''}${f.severity === 'warn' ? ' (not judged: the system could not get the CPU)' : ''}`;
     case 'threshold-failed':
       return `threshold failed: ${f.threshold}${f.severity === 'warn' ? ' (not judged: the system could not get the CPU)' : ''}`;
+    case 'checks-failed':
+      return `check failed: ${f.count} acknowledged answer${f.count === 1 ? '' : 's'} did not name ${f.count === 1 ? 'its' : 'their'} Idempotency-Key as id`;
+    case 'thresholds-off':
+      return 'note: thresholds off (--no-thresholds): latency and error rates were measured, not judged; the verdict covers the rest';
     case 'no-requests':
       return 'k6 sent no requests';
     case 'dropped-iterations':
@@ -70,7 +74,7 @@ export function describeDemoFinding(f: DemoFinding): string {
     }
     case 'fault-not-settled': {
       const ms = f.fault.settleMs[f.route];
-      return `NOT SETTLED: after fault ${f.fault.index + 1} (${f.fault.action} ${f.fault.process}) route ${f.route} answered again but ${ms === null || ms === undefined ? 'never' : `only after ${(ms / 1000).toFixed(1)} s`} within its p99 threshold of ${f.p99Ms} ms (bound ${f.boundMs / 1000} s)`;
+      return `NOT SETTLED: after fault ${f.fault.index + 1} (${f.fault.action} ${f.fault.process}) route ${f.route} answered again but ${ms === null || ms === undefined ? 'never' : `only after ${(ms / 1000).toFixed(1)} s`} ${f.p99Ms === null ? 'without errors' : `within its p99 threshold of ${f.p99Ms} ms`} (bound ${f.boundMs / 1000} s)`;
     }
     case 'fault-recovered': {
       const times = Object.entries(f.fault.recoveryMs).map(([r, ms]) => `${r} ${((ms ?? 0) / 1000).toFixed(1)} s (in time after ${((f.fault.settleMs[r] ?? 0) / 1000).toFixed(1)} s)`).join(', ');
@@ -91,10 +95,11 @@ export function describeDemoFinding(f: DemoFinding): string {
 
 const secs = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : (ms / 1000).toFixed(1));
 
-function faultLines(f: NonNullable<DemoSummary['faults']>): string[] {
+/** `judged`: the run had thresholds (without them, settling is answering without errors, and nothing outside the windows is judged). */
+function faultLines(f: NonNullable<DemoSummary['faults']>, judged: boolean): string[] {
   const routes = Object.keys(f.faults[0]?.recoveryMs ?? {});
   return [
-    `faults (after a fault's end a route must answer 2xx again within ${f.boundMs / 1000} s ("back") and answer new requests within its p99 threshold within ${f.settleBoundMs / 1000} s ("settled"))`,
+    `faults (after a fault's end a route must answer 2xx again within ${f.boundMs / 1000} s ("back") and answer new requests ${judged ? 'within its p99 threshold' : 'without errors'} within ${f.settleBoundMs / 1000} s ("settled"))`,
     table(
       [
         { header: '#', cell: (x) => x.index + 1 },
@@ -108,7 +113,7 @@ function faultLines(f: NonNullable<DemoSummary['faults']>): string[] {
       f.faults,
       '',
     ),
-    ...(f.outsideShare === null || f.outsideShare === undefined ? [] : [`outside the fault windows: ${pct(f.outsideShare, 0)} of the run (the thresholds judge this part; at least ${pct(MIN_OUTSIDE_SHARE, 0)} needed)`]),
+    ...(f.outsideShare === null || f.outsideShare === undefined ? [] : [`outside the fault windows: ${pct(f.outsideShare, 0)} of the run (${judged ? 'the thresholds judge this part' : 'thresholds off: not judged'}; at least ${pct(MIN_OUTSIDE_SHARE, 0)} needed)`]),
     ...Object.entries(f.routes).map(([r, w]) => `${(r === NO_ROUTE ? 'no route (ingress error or no answer)' : r).padEnd(6)} inside the faults: ${w.inside.requests} requests, errors ${w.inside.errorRate === null ? '-' : pct(w.inside.errorRate)}, p99 ${ms(w.inside.p99) ?? '-'} ms; outside: ${w.outside.requests}, errors ${w.outside.errorRate === null ? '-' : pct(w.outside.errorRate)}, p99 ${ms(w.outside.p99) ?? '-'} ms`),
   ];
 }
@@ -165,7 +170,7 @@ export function formatSummary(s: DemoSummary): string {
     routeTable(rows, ''),
     '',
   ];
-  if (s.faults) lines.push(...faultLines(s.faults), '');
+  if (s.faults) lines.push(...faultLines(s.faults, !s.findings.some((f) => f.kind === 'thresholds-off')), '');
   if (s.cost) lines.push(...costLines(s.cost), '');
   if (s.memory?.length) lines.push(...memoryLines(s.memory), '');
   if (s.machine?.attribution.length) lines.push(...machineLines(s.machine), '');

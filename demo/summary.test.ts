@@ -90,6 +90,20 @@ t.test('dropped iterations are a note; an interrupted run is never PASS', async 
   t.equal(buildSummary({ ...base, interrupted: true, reconcile: report({ lose: 1 }) }).verdict, 'FAIL', 'a lost write still fails it');
 });
 
+t.test('a run without thresholds never reads as having passed them', async (t) => {
+  const none = { ...k6, thresholds: null, failedChecks: 0 };
+  const s = buildSummary({ ...base, thresholdsOff: true, k6: { exitCode: 0, summary: none } });
+  t.equal(s.verdict, 'PASS', 'everything judged held');
+  t.equal(s.k6?.thresholdsFailed, null, 'no list of failed thresholds, not an empty one');
+  t.match(s.findings.find((f) => f.kind === 'thresholds-off'), { severity: 'warn' });
+  t.match(formatSummary(s), /verdict +PASS\n {2}- note: thresholds off \(--no-thresholds\): latency and error rates were measured, not judged/, 'said under the verdict');
+  const wrongIds = buildSummary({ ...base, thresholdsOff: true, k6: { exitCode: 0, summary: { ...none, failedChecks: 3 } } });
+  t.equal(wrongIds.verdict, 'FAIL', 'a failed check still fails the run when no threshold reports it');
+  t.ok(wrongIds.reasons.includes('check failed: 3 acknowledged answers did not name their Idempotency-Key as id'), wrongIds.reasons.join(' | '));
+  const judged = { ...k6, failedChecks: 2, thresholds: { passed: false, failed: ['checks rate==1'], all: [] } };
+  t.same(buildSummary({ ...base, k6: { exitCode: 99, summary: judged } }).findings.filter((f) => f.severity === 'fail').map((f) => f.kind), ['k6-exit', 'threshold-failed'], 'with thresholds on, the failed checks threshold says it once');
+});
+
 t.test('an interrupted fault run records the planned faults the interrupt cancelled', async (t) => {
   const plan = [0, 1, 2].map((index) => ({ index, at: 5 + 10 * index, target: 'mongo', action: 'hang', duration: 3 }));
   const ran = { ...plan[0]!, process: 'mongo', startedAt: 1, endedAt: 3001, pidBefore: 1, pidAfter: 1, disruptionEnd: 3001, recoveredAt: {}, recoveryMs: {}, settledAt: {}, settleMs: {}, recovered: true };

@@ -26,6 +26,8 @@ export interface RouteResult {
   p50: number | null;
   p95: number | null;
   p99: number | null;
+  /** Requests whose final answer was not an acknowledgement (k6's count), and their share of requests. */
+  errors: number;
   errorRate: number;
   /** Attempts this route answered, and how many of them were retried. */
   attempts: number;
@@ -43,6 +45,8 @@ export interface DemoInputs {
   /** Errors of the after-run checks (reconciliation, grade aggregates). */
   checkErrors: { what: string; message: string }[];
   interrupted: boolean;
+  /** The run judged no latency or error-rate thresholds (the demo's --no-thresholds): said among the findings. */
+  thresholdsOff?: boolean;
   /** The ingress's own count of what it routed: shown, never the evidence (the client's counts are). */
   ingressRouted?: Record<string, number>;
   environment: Environment;
@@ -68,8 +72,11 @@ export interface DemoSummary {
   routes: Record<RouteName, RouteResult>;
   split: ReconcileReport['split'] | null;
   reconciliation: { lost: number; duplicated: number; unacknowledged: number } | null;
-  /** `unrouted`: requests whose answer named no route (the ingress's own error, or no answer at all); every one failed. */
-  k6: { exitCode: number; requests: number; rps: number; droppedIterations: number; unrouted: number; thresholdsFailed: string[] } | null;
+  /**
+   * `unrouted`: requests whose answer named no route (the ingress's own error, or no answer at all); every one failed.
+   * `thresholdsFailed`: null when k6 judged no thresholds (a fault run judges its own outside the faults).
+   */
+  k6: { exitCode: number; requests: number; rps: number; droppedIterations: number; unrouted: number; thresholdsFailed: string[] | null } | null;
   ingressRouted?: Record<string, number>;
   grades?: unknown;
   settle?: SettleResult;
@@ -103,6 +110,8 @@ export function buildSummary(inp: DemoInputs): DemoSummary {
   ];
   // A run cut short did not measure what was asked: never PASS.
   if (inp.interrupted) findings.push({ kind: 'interrupted', severity: 'inconclusive' });
+  // A PASS without thresholds says so, so it is never read as having met them.
+  if (inp.thresholdsOff) findings.push({ kind: 'thresholds-off', severity: 'warn' });
   // Without the analysis (it failed: a check error says so) which faults ran is unknown.
   const notRun = inp.faults === undefined && inp.checkErrors.some((e) => e.what === FAULT_ANALYSIS) ? [] : faultsNotRun(inp.settings.faultPlan, inp.faults);
   if (notRun.length > 0) findings.push({ kind: 'faults-not-run', severity: 'inconclusive', faults: notRun });
@@ -124,6 +133,7 @@ export function buildSummary(inp: DemoInputs): DemoSummary {
       p50: r?.p50 ?? null,
       p95: r?.p95 ?? null,
       p99: r?.p99 ?? null,
+      errors: r?.errors ?? 0,
       errorRate: r?.errorRate ?? 0,
       attempts: r?.attempts ?? 0,
       retries: r?.retries ?? 0,
@@ -138,7 +148,7 @@ export function buildSummary(inp: DemoInputs): DemoSummary {
     routes,
     split: rec?.split ?? null,
     reconciliation: rec ? { lost: rec.reconciliation.lost.count, duplicated: rec.reconciliation.duplicated.count, unacknowledged: rec.reconciliation.unacknowledged.count } : null,
-    k6: k6s ? { exitCode: inp.k6.exitCode, requests: k6s.requests, rps: k6s.rps, droppedIterations: k6s.droppedIterations, unrouted: k6s.unrouted, thresholdsFailed: k6s.thresholds.failed } : null,
+    k6: k6s ? { exitCode: inp.k6.exitCode, requests: k6s.requests, rps: k6s.rps, droppedIterations: k6s.droppedIterations, unrouted: k6s.unrouted, thresholdsFailed: k6s.thresholds?.failed ?? null } : null,
     ...(inp.ingressRouted ? { ingressRouted: inp.ingressRouted } : {}),
     ...(inp.grades !== undefined ? { grades: inp.grades } : {}),
     ...(inp.settle ? { settle: inp.settle } : {}),

@@ -18,12 +18,16 @@ export type DemoFinding =
       | { kind: 'k6-no-summary'; exitCode: number }
       | { kind: 'k6-exit'; exitCode: number }
       | { kind: 'threshold-failed'; threshold: string }
+      /** Acknowledged answers whose id was not their Idempotency-Key, in a run k6 judged no thresholds in. */
+      | { kind: 'checks-failed'; count: number }
       | { kind: 'no-requests' }
       | { kind: 'dropped-iterations'; count: number }
       | { kind: 'check-error'; what: string; message: string }
       /** A soak's service whose heap kept growing (cost/growth.ts says what "sustained" means). */
       | { kind: 'memory-growth'; process: string; heapPer10Min: number; boundPer10Min: number }
     ))
+  /** The run was asked to judge no latency or error-rate thresholds (--no-thresholds): measured, not judged. */
+  | { kind: 'thresholds-off'; severity: 'warn' }
   /** Ctrl-C/SIGTERM: the run is shorter than asked, so it cannot pass. */
   | { kind: 'interrupted'; severity: 'inconclusive' }
   /** Planned faults the run never carried out (an interrupt cancelled them, or the load ended first): it cannot pass. */
@@ -95,7 +99,11 @@ export function k6Findings(exitCode: number, summary: K6Summary | undefined): De
   if (summary === undefined) return [{ kind: 'k6-no-summary', severity: 'fail', exitCode }];
   const out: DemoFinding[] = [];
   if (exitCode !== 0) out.push({ kind: 'k6-exit', severity: 'fail', exitCode });
-  for (const threshold of summary.thresholds.failed) out.push({ kind: 'threshold-failed', severity: 'fail', threshold });
+  // No thresholds (k6 ran with THRESHOLDS=off): nothing passed or failed there; a failed check, which
+  // `checks rate==1` reports otherwise, is then only in the count.
+  if (summary.thresholds === null) {
+    if (summary.failedChecks) out.push({ kind: 'checks-failed', severity: 'fail', count: summary.failedChecks });
+  } else for (const threshold of summary.thresholds.failed) out.push({ kind: 'threshold-failed', severity: 'fail', threshold });
   if (summary.requests === 0) out.push({ kind: 'no-requests', severity: 'fail' });
   // The offered load was lower than asked: worth a look; never an excuse (machine.ts says when k6 was starved).
   if (summary.droppedIterations > 0) out.push({ kind: 'dropped-iterations', severity: 'warn', count: summary.droppedIterations });

@@ -71,7 +71,8 @@ export type FaultFinding =
   | { kind: 'fault-not-injected'; severity: 'fail'; fault: FaultOutcome }
   | { kind: 'fault-not-ended'; severity: 'fail'; fault: FaultOutcome }
   | { kind: 'fault-not-recovered'; severity: 'fail'; fault: FaultOutcome; route: string; boundMs: number }
-  | { kind: 'fault-not-settled'; severity: 'fail'; fault: FaultOutcome; route: string; boundMs: number; p99Ms: number }
+  /** p99Ms: the threshold settling was judged by; null when the run had none (errors alone decided). */
+  | { kind: 'fault-not-settled'; severity: 'fail'; fault: FaultOutcome; route: string; boundMs: number; p99Ms: number | null }
   | { kind: 'fault-recovered'; severity: 'info'; fault: FaultOutcome }
   | { kind: 'threshold-outside-faults'; severity: 'fail'; route: string; what: 'errorRate' | 'p95' | 'p99'; value: number; limit: number }
   | { kind: 'too-little-outside-faults'; severity: 'inconclusive'; outsideShare: number; minShare: number };
@@ -145,10 +146,10 @@ function thresholdFindings(route: string, f: WindowFigures, th: Thresholds): Fau
 
 /**
  * The fault run's findings, from outcomes()'s decision: each fault recovered or why not; the thresholds
- * outside the windows; and whether enough of the run (`span`: first request to last answer) was outside
- * them to judge the steady state.
+ * outside the windows (none with `th` null: the run judges none); and whether enough of the run (`span`:
+ * first request to last answer) was outside them to judge the steady state.
  */
-export function analyseFaults(judged: JudgedFaults, windows: TimeWindow[], summary: WindowSummary, routes: readonly string[], th: Thresholds, span?: TimeWindow): FaultAnalysis {
+export function analyseFaults(judged: JudgedFaults, windows: TimeWindow[], summary: WindowSummary, routes: readonly string[], th: Thresholds | null, span?: TimeWindow): FaultAnalysis {
   const { bounds, faults } = judged;
   const findings: FaultFinding[] = [];
   for (const [i, f] of faults.entries()) {
@@ -159,13 +160,13 @@ export function analyseFaults(judged: JudgedFaults, windows: TimeWindow[], summa
       for (const route of routes) {
         const problem = judged.problems[i]![route];
         if (problem === 'not-back') findings.push({ kind: 'fault-not-recovered', severity: 'fail', fault: f, route, boundMs: bounds.backMs });
-        else if (problem === 'not-settled') findings.push({ kind: 'fault-not-settled', severity: 'fail', fault: f, route, boundMs: bounds.settleMs, p99Ms: th.p99Ms });
+        else if (problem === 'not-settled') findings.push({ kind: 'fault-not-settled', severity: 'fail', fault: f, route, boundMs: bounds.settleMs, p99Ms: th?.p99Ms ?? null });
       }
     }
   }
   for (const route of routes) {
     const outside = summary.routes[route]?.outside;
-    if (outside) findings.push(...thresholdFindings(route, outside, th));
+    if (outside && th !== null) findings.push(...thresholdFindings(route, outside, th));
   }
   const share = span === undefined ? null : outsideShare(windows, span);
   if (share !== null && share < MIN_OUTSIDE_SHARE) findings.push({ kind: 'too-little-outside-faults', severity: 'inconclusive', outsideShare: share, minShare: MIN_OUTSIDE_SHARE });

@@ -21,8 +21,8 @@ function request(route: string, startMs: number, durationMs: number, failed = fa
 }
 /** `n` requests of `route` spread over the second from `startMs`, each answered in `durationMs`. */
 const second = (route: string, startMs: number, n: number, durationMs = 20): RouteSample[] => Array.from({ length: n }, (_, i) => request(route, startMs + Math.floor((i * 1000) / n), durationMs)).flat();
-function tracker(faults: FaultRecord[], routes: string[], samples: RouteSample[], acks: ReturnType<typeof ack>[] = [], expectedPerSecond: Record<string, number> = {}): RecoveryTracker {
-  const tr = new RecoveryTracker(faults, routes, 100, expectedPerSecond);
+function tracker(faults: FaultRecord[], routes: string[], samples: RouteSample[], acks: ReturnType<typeof ack>[] = [], expectedPerSecond: Record<string, number> = {}, p99Ms: number | null = 100): RecoveryTracker {
+  const tr = new RecoveryTracker(faults, routes, p99Ms, expectedPerSecond);
   for (const a of acks) tr.add(a);
   for (const s of samples) tr.addSample(s);
   return tr;
@@ -84,6 +84,12 @@ t.test('a route settles in the first second of enough fresh requests, none faile
   const judged = outcomes([fault({})], [r!]);
   t.equal(judged.faults[0]!.recovered, true);
   t.same(faultWindows(judged), [{ start: T, end: T + 5001 }], 'the window runs to the last route settled');
+  // Five more slow requests in the first second: enough of them, none failed, all late.
+  const slowFirst = [...samples, ...Array.from({ length: 5 }, (_, i) => request('grpc', T + 3100 + i * 100, 1500)).flat()];
+  const [judgedByP99] = tracker([fault({})], ['grpc'], slowFirst, [ack('grpc', T + 3050, 30)]).result();
+  t.same(judgedByP99!.settleMs, { grpc: 2000 }, 'with a p99 threshold the slow first second has not settled');
+  const [noThreshold] = tracker([fault({})], ['grpc'], slowFirst, [ack('grpc', T + 3050, 30)], {}, null).result();
+  t.same(noThreshold!.settleMs, { grpc: 80 }, 'without one, the first second of enough fresh requests without errors has, however slow (no earlier than the recovery)');
 });
 
 t.test('a second with a failed request has not settled', async (t) => {
@@ -175,6 +181,13 @@ t.test('verdict: a backlog that drains after the recovery bound but within the s
   t.equal(judged.faults[0]!.recovered, true);
   t.same(faultWindows(judged), [{ start: T, end: T + 21_001 }], 'the window runs until the backlog drained, so the thresholds outside it judge steady state');
   t.equal(outcomes([fault({})], [{ disruptionEnd: T + 3000, recoveredAt: { grpc: T + 19_000, redis: T + 4000 }, recoveryMs: { grpc: 16_000, redis: 1000 }, settledAt: { grpc: T + 21_000, redis: T + 20_000 }, settleMs: { grpc: 18_000, redis: 17_000 } }]).faults[0]!.recovered, false, 'but answering 2xx again still has 15 s');
+});
+
+t.test('verdict: a run without thresholds judges nothing outside the windows, and says so of settling', async (t) => {
+  const judged = outcomes([fault({})], [{ disruptionEnd: T + 3000, recoveredAt: { grpc: T + 3100, redis: T + 3100 }, recoveryMs: { grpc: 100, redis: 100 }, settledAt: { grpc: T + 3100, redis: null }, settleMs: { grpc: 100, redis: null } }]);
+  const a = analyseFaults(judged, [], { windows: [], routes: { grpc: { inside: figures(0.9, 9000), outside: figures(0.5, 9000) }, redis: { inside: figures(0, 20), outside: figures(0, 20) } } }, ['grpc', 'redis'], null);
+  t.same(kinds(a), [['fault-not-settled', 'redis', '']], 'the 50% errors and 9 s p99 outside the windows are figures, not findings');
+  t.match(a.findings[0], { p99Ms: null }, 'settling was judged by errors alone');
 });
 
 t.test('verdict: a process that never ran again fails its fault', async (t) => {

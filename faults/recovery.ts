@@ -10,7 +10,7 @@
  * - a route has settled when requests sent to it are answered in time again: the first second (counted
  *   from the disruption's end, by when its requests began) with enough fresh requests to mean something
  *   (MIN_SETTLE_REQUESTS, and half the route's expected rate), none of them failed, and their p99 under
- *   the run's p99 threshold. Between back and settled the route drains the backlog the fault left (held
+ *   the run's p99 threshold (a run without thresholds: errors and enough requests alone). Between back and settled the route drains the backlog the fault left (held
  *   requests and their retries arrive at once): it answers, but late.
  * - a fault's window runs from its start until every route has settled, then on until every request in
  *   flight by then has its final answer: the backlog a fault leaves is part of its cost, not of the
@@ -78,7 +78,8 @@ export class RecoveryTracker {
   constructor(
     faults: readonly FaultRecord[],
     private readonly routes: readonly string[],
-    private readonly p99Ms: number,
+    /** The run's p99 threshold; null when it has none. */
+    private readonly p99Ms: number | null,
     expectedPerSecond: Readonly<Record<string, number>> = {},
   ) {
     this.ends = faults.map(disruptionEnd);
@@ -161,7 +162,7 @@ export class RecoveryTracker {
         recoveryMs[r] = at === null ? null : at - end;
         const calm = [...seconds.get(r)!.entries()]
           .sort(([a], [b]) => a - b)
-          .find(([, s]) => !s.failed && s.durations.length >= this.minPerSecond[r]! && quantileSorted(sortedValues(s.durations), 0.99)! < this.p99Ms);
+          .find(([, s]) => !s.failed && s.durations.length >= this.minPerSecond[r]! && (this.p99Ms === null || quantileSorted(sortedValues(s.durations), 0.99)! < this.p99Ms));
         // Reported no earlier than the recovery: settled means answering, and in time.
         const settled = calm === undefined || at === null ? null : Math.max(at, end + calm[0] * SETTLE_BUCKET_MS);
         settledAt[r] = settled;

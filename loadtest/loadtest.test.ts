@@ -2,8 +2,9 @@
  * The k6 script run for real: the k6 binary against a stub of the contract on port 0, for a few
  * seconds, checking that summary.json and the `splitbench.ack` lines agree exactly with what the server
  * answered, that errors cross the thresholds (exit 99) and that an unready target stops the run before
- * any write (exit 108). Plus the profile arithmetic, which is plain TypeScript Node can run.
- * No assertion depends on timing: the stub answers instantly and latency thresholds are set out of reach.
+ * any write (exit 108). Plus the profile, settings and threshold arithmetic, which is plain TypeScript
+ * Node can run. No assertion depends on timing: the runs that count answers judge no thresholds
+ * (THRESHOLDS=off); the one with thresholds fails them on errors, whatever its latency.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,8 @@ import type { Test } from 'tap';
 import { COURSE_PATH, HEADERS, IDEMPOTENCY_KEY_PATTERN, READYZ_PATH } from '../contract/http.js';
 import { ROUTES } from '../contract/routes.js';
 import { PROFILE_NAMES, SettingError, parseDuration, selectProfile } from './profiles.js';
+import { loadSettings } from './settings.js';
+import { buildThresholds } from './thresholds.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SCRIPT = path.join(HERE, 'main.ts');
@@ -32,7 +35,7 @@ function findK6(): string | undefined {
 const k6 = findK6();
 const noK6 = k6 === undefined ? 'k6 binary missing: run `bash scripts/install-tools.sh` (builds .tools/bin/k6) or put k6 v2 on PATH' : false;
 
-type Mode = 'ok' | 'fail' | 'not-ready' | 'flaky';
+type Mode = 'ok' | 'fail' | 'not-ready' | 'flaky' | 'wrong-id';
 
 /** What the stub saw, per route: the Idempotency-Keys it answered. */
 interface Stub {
@@ -85,7 +88,8 @@ async function startStub(mode: Mode): Promise<Stub> {
       }
       keys.get(route)?.push(key);
       res.writeHead(201, { 'content-type': 'application/json', [HEADERS.route]: route, [HEADERS.instance]: 'stub' });
-      res.end(JSON.stringify({ id: key, route, receivedAt: new Date().toISOString() }));
+      // wrong-id: acknowledged, but naming another id than the key (what the script's check is for).
+      res.end(JSON.stringify({ id: mode === 'wrong-id' ? `not-${key}` : key, route, receivedAt: new Date().toISOString() }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -128,8 +132,9 @@ interface Summary {
   unrouted: number;
   droppedIterations: number;
   routes: Record<string, RouteSummary>;
-  thresholds: { passed: boolean; failed: string[] };
-  settings: { rate: number; poolSize: number | null };
+  thresholds: { passed: boolean; failed: string[]; all: { metric: string; threshold: string }[] } | null;
+  failedChecks: number | null;
+  settings: { rate: number; poolSize: number | null; p99Ms: number | null };
 }
 
 /**
@@ -176,14 +181,14 @@ function ackLines(stderr: string): { runId: string; route: string; id: string; s
   return [...stderr.matchAll(ACK_LINE)].map((m) => ({ runId: m[1] as string, route: m[2] as string, id: m[3] as string, status: m[4] as string }));
 }
 
-/** Latency is the machine's business, not this test's: only errors and missing routes may fail it. */
-const OUT_OF_REACH = { P95_MS: '600000', P99_MS: '600000' };
+/** Latency is the machine's business, not this test's: the runs that count answers judge nothing. */
+const NO_THRESHOLDS = { THRESHOLDS: 'off' };
 
 t.test('a short run: summary.json and the ack lines match what the server answered, route by route', { skip: noK6 }, async (t) => {
   const stub = await startStub('ok');
   t.teardown(() => stub.close());
   const runId = `tap-${process.pid}`;
-  const r = await runK6(t, { BASE_URL: stub.url, RUN_ID: runId, SCENARIO: 'load', RATE: '40', DURATION: '3s', PRE_ALLOCATED_VUS: '4', ...OUT_OF_REACH });
+  const r = await runK6(t, { BASE_URL: stub.url, RUN_ID: runId, SCENARIO: 'load', RATE: '40', DURATION: '3s', PRE_ALLOCATED_VUS: '4', ...NO_THRESHOLDS });
   t.equal(r.code, 0, `k6 exits 0\n${r.stderr.slice(-2000)}`);
   t.same(stub.badRequests, [], 'every request is a JSON POST /course with a record');
   t.same([...stub.runIds], [runId], 'every request carries X-Run-Id');
@@ -198,7 +203,8 @@ t.test('a short run: summary.json and the ack lines match what the server answer
   t.equal(s.acknowledged, served, 'all acknowledged');
   t.equal(s.unrouted, 0);
   t.equal(s.errorRate, 0);
-  t.equal(s.thresholds.passed, true, `thresholds passed (failed: ${s.thresholds.failed.join(', ')})`);
+  t.equal(s.thresholds, null, 'THRESHOLDS=off: no thresholds in the summary, so none passed');
+  t.equal(s.failedChecks, 0, 'every acknowledged answer named its key');
   t.equal(s.settings.rate, 40);
   t.equal(s.settings.poolSize, 2);
   t.equal(typeof s.droppedIterations, 'number');
@@ -227,7 +233,7 @@ t.test('503s are retried with the same Idempotency-Key: every request acknowledg
   const stub = await startStub('flaky');
   t.teardown(() => stub.close());
   const runId = `tap-retry-${process.pid}`;
-  const r = await runK6(t, { BASE_URL: stub.url, RUN_ID: runId, RATE: '20', DURATION: '2s', PRE_ALLOCATED_VUS: '4', ...OUT_OF_REACH });
+  const r = await runK6(t, { BASE_URL: stub.url, RUN_ID: runId, RATE: '20', DURATION: '2s', PRE_ALLOCATED_VUS: '4', ...NO_THRESHOLDS });
   t.equal(r.code, 0, `k6 exits 0: the retries succeed\n${r.stderr.slice(-2000)}`);
   const s = r.summary;
   if (!s) return t.fail('summary.json was written');
@@ -244,19 +250,51 @@ t.test('503s are retried with the same Idempotency-Key: every request acknowledg
   t.same(acks.map((a) => a.id).sort(), [...stored].sort(), 'one ack line per request, for the final answer');
 });
 
-t.test('500s from both routes cross the per-route error thresholds: k6 exits 99', { skip: noK6 }, async (t) => {
+t.test('500s from both routes cross the per-route error thresholds (the defaults): k6 exits 99', { skip: noK6 }, async (t) => {
   const stub = await startStub('fail');
   t.teardown(() => stub.close());
-  const r = await runK6(t, { BASE_URL: stub.url, RUN_ID: `tap-fail-${process.pid}`, RATE: '20', DURATION: '2s', PRE_ALLOCATED_VUS: '2', ...OUT_OF_REACH });
+  const r = await runK6(t, { BASE_URL: stub.url, RUN_ID: `tap-fail-${process.pid}`, RATE: '20', DURATION: '2s', PRE_ALLOCATED_VUS: '2' });
   t.equal(r.code, 99, `exit code 99 (thresholds crossed)\n${r.stderr.slice(-2000)}`);
   const s = r.summary;
   if (!s) return t.fail('summary.json is written on failure too');
   t.equal(s.acknowledged, 0);
   t.ok(s.requests > 0, 'requests were sent');
   t.equal(s.errorRate, 1);
+  if (!s.thresholds) return t.fail('the summary has the thresholds k6 judged');
   t.equal(s.thresholds.passed, false);
   for (const route of ROUTES) t.ok(s.thresholds.failed.some((f) => f.startsWith(`route_errors{route:${route}}`)), `route_errors{route:${route}} failed`);
   t.same(ackLines(r.stderr), [], 'nothing acknowledged, nothing logged as acknowledged');
+});
+
+t.test('THRESHOLDS=off: an answer naming another id passes no threshold, and the summary counts the failed checks', { skip: noK6 }, async (t) => {
+  const stub = await startStub('wrong-id');
+  t.teardown(() => stub.close());
+  const r = await runK6(t, { BASE_URL: stub.url, RUN_ID: `tap-id-${process.pid}`, RATE: '20', DURATION: '2s', PRE_ALLOCATED_VUS: '2', ...NO_THRESHOLDS });
+  t.equal(r.code, 0, `k6 exits 0: it judged nothing\n${r.stderr.slice(-2000)}`);
+  const s = r.summary;
+  if (!s) return t.fail('summary.json was written');
+  t.ok(s.acknowledged > 0, `${s.acknowledged} acknowledged`);
+  t.equal(s.thresholds, null, 'no thresholds');
+  t.equal(s.failedChecks, s.acknowledged, 'one failed check per acknowledged answer');
+  t.equal(s.settings.p99Ms, null, 'no p99 threshold recorded as a setting');
+});
+
+t.test('settings: THRESHOLDS=off judges nothing and refuses threshold settings beside it', async (t) => {
+  const on = loadSettings({});
+  t.same(on.thresholds, { maxErrorRate: 0.01, p95Ms: 50, p99Ms: 100 }, 'on by default');
+  t.same(loadSettings({ THRESHOLDS: 'on', P99_MS: '250' }).thresholds?.p99Ms, 250);
+  const off = loadSettings({ THRESHOLDS: 'off' });
+  t.equal(off.thresholds, null);
+  t.throws(() => loadSettings({ THRESHOLDS: 'off', P95_MS: '80' }), /THRESHOLDS=off declares no thresholds, so P95_MS would be ignored/);
+  t.throws(() => loadSettings({ THRESHOLDS: 'no' }), /THRESHOLDS must be on or off, got "no"/);
+
+  const judged = buildThresholds(on);
+  t.same(judged['route_req_duration{route:grpc}'], ['p(95)<50', 'p(99)<100']);
+  t.same(judged.checks, ['rate==1']);
+  t.same(judged['route_attempts{route:grpc}'], [], 'attempts: a sub-metric, never judged');
+  const none = buildThresholds(off);
+  t.same(Object.values(none).flat(), [], 'off: not one threshold');
+  t.same(Object.keys(none).sort(), Object.keys(judged).filter((k) => k.includes('{route:')).sort(), 'off: the same per-route sub-metrics, so the summary has the same figures');
 });
 
 t.test('a target that is not ready stops the run in setup(), before any write: k6 exits 108', { skip: noK6 }, async (t) => {

@@ -8,7 +8,7 @@
  *   k6 run loadtest/main.ts                                   # load: 200 req/s for 30 s
  *   SCENARIO=stress RATE=1500 k6 run loadtest/main.ts
  *
- * This file wires; settings.ts, pool.ts, metrics.ts, post-course.ts and summary*.ts do the work.
+ * This file wires; settings.ts, pool.ts, metrics.ts, thresholds.ts, post-course.ts and summary*.ts do the work.
  */
 import { SharedArray } from 'k6/data';
 import exec from 'k6/execution';
@@ -16,12 +16,12 @@ import http from 'k6/http';
 import type { Options } from 'k6/options';
 import { IDEMPOTENCY_KEY_PATTERN, READYZ_PATH } from '../contract/http.ts';
 import { formatSummaryLine } from '../contract/k6-summary.ts';
-import { buildThresholds } from './metrics.ts';
 import { parsePool } from './pool.ts';
 import { postCourse as makePostCourse } from './post-course.ts';
 import { selectProfile } from './profiles.ts';
 import { loadSettings } from './settings.ts';
 import { textSummary } from './summary-text.ts';
+import { buildThresholds } from './thresholds.ts';
 import { buildSummary, type SetupData, type SummaryData } from './summary.ts';
 
 const READY_TIMEOUT = '5s';

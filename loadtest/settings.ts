@@ -3,7 +3,7 @@
  * the run at init with a message naming the variable. Pure: reads only the record it is given.
  */
 import { RUN_ID_PATTERN } from '../contract/http.ts';
-import { LOADTEST_ENV as E } from '../contract/load-profiles.ts';
+import { LOADTEST_ENV as E, THRESHOLD_SETTINGS, THRESHOLDS_OFF, THRESHOLDS_ON } from '../contract/load-profiles.ts';
 import { ROUTES } from '../contract/routes.ts';
 import { SettingError, positiveNumber, type Env } from './profiles.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
@@ -16,13 +16,18 @@ export interface Settings {
   routes: string[];
   data: string;
   summary: string;
-  maxErrorRate: number;
-  p95Ms: number;
-  p99Ms: number;
+  /** What k6 judges the run by; null with THRESHOLDS=off (it judges nothing: the caller does). */
+  thresholds: Thresholds | null;
   ackLog: boolean;
   retry: RetryPolicy;
   /** Print summary.json as one log line too (SUMMARY_LOG=1; the in-cluster runners). */
   summaryLog: boolean;
+}
+
+export interface Thresholds {
+  maxErrorRate: number;
+  p95Ms: number;
+  p99Ms: number;
 }
 
 function text(env: Env, name: string, fallback: string): string {
@@ -60,6 +65,17 @@ function retries(env: Env): number {
   return Number(raw);
 }
 
+function thresholds(env: Env): Thresholds | null {
+  const mode = text(env, E.THRESHOLDS, THRESHOLDS_ON);
+  if (mode === THRESHOLDS_OFF) {
+    const given = THRESHOLD_SETTINGS.filter((name) => (env[name]?.trim() ?? '') !== '');
+    if (given.length > 0) throw new SettingError(`${E.THRESHOLDS}=${THRESHOLDS_OFF} declares no thresholds, so ${given.join(', ')} would be ignored: give one or the other`);
+    return null;
+  }
+  if (mode !== THRESHOLDS_ON) throw new SettingError(`${E.THRESHOLDS} must be ${THRESHOLDS_ON} or ${THRESHOLDS_OFF}, got ${JSON.stringify(mode)}`);
+  return { maxErrorRate: fraction(env, E.MAX_ERROR_RATE, 0.01), p95Ms: positiveNumber(env, E.P95_MS, 50), p99Ms: positiveNumber(env, E.P99_MS, 100) };
+}
+
 export function loadSettings(env: Env): Settings {
   const baseUrl = text(env, E.BASE_URL, 'http://127.0.0.1:8080').replace(/\/+$/, '');
   if (!/^https?:\/\/[^/\s]+/.test(baseUrl)) {
@@ -77,9 +93,7 @@ export function loadSettings(env: Env): Settings {
     routes: routeList(env),
     data: text(env, E.DATA, '../data/pool.json'),
     summary: text(env, E.SUMMARY, 'summary.json'),
-    maxErrorRate: fraction(env, E.MAX_ERROR_RATE, 0.01),
-    p95Ms: positiveNumber(env, E.P95_MS, 50),
-    p99Ms: positiveNumber(env, E.P99_MS, 100),
+    thresholds: thresholds(env),
     ackLog: ackLog === '1',
     retry: { ...DEFAULT_RETRY_POLICY, retries: retries(env) },
     summaryLog: text(env, E.SUMMARY_LOG, '0') === '1',

@@ -14,8 +14,12 @@ export function textSummary(s: K6Summary, what: string): string {
     routeTable(rows),
   ];
   if (!s.setupCompleted) lines.push('', '  no load was sent: setup() did not finish (its error is above)');
-  lines.push('', `  thresholds: ${s.thresholds.passed ? 'all passed' : `${s.thresholds.failed.length} FAILED`}`);
-  for (const t of s.thresholds.all) lines.push(`    ${t.ok ? 'ok  ' : 'FAIL'} ${t.metric} ${t.threshold}`);
+  if (s.thresholds === null) lines.push('', '  thresholds: none (THRESHOLDS=off): k6 judged nothing; the caller judges the figures above');
+  else {
+    lines.push('', `  thresholds: ${s.thresholds.passed ? 'all passed' : `${s.thresholds.failed.length} FAILED`}`);
+    for (const t of s.thresholds.all) lines.push(`    ${t.ok ? 'ok  ' : 'FAIL'} ${t.metric} ${t.threshold}`);
+  }
+  if (s.failedChecks) lines.push(`  FAILED checks: ${s.failedChecks} acknowledged answers did not name their Idempotency-Key as id`);
   if (s.droppedIterations > 0) {
     lines.push(`  note: ${s.droppedIterations} iterations were never started: MAX_VUS (${s.settings.maxVUs}) VUs, or the ${s.settings.preAllocatedVUs} ready at the start while k6 allocated more, were all busy`);
   }

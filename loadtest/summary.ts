@@ -2,7 +2,7 @@
  * summary.json from k6's end-of-test data: per-route figures from the route_* metrics, thresholds, and
  * the settings of the run. Its shape is contract/k6-summary.ts; pure, so Node tests can run it too.
  */
-import { K6_DROPPED_ITERATIONS, K6_METRICS as M } from '../contract/k6-metrics.ts';
+import { K6_CHECKS, K6_DROPPED_ITERATIONS, K6_METRICS as M } from '../contract/k6-metrics.ts';
 import { K6_SUMMARY_SCHEMA, type K6RouteSummary, type K6Summary, type K6Threshold } from '../contract/k6-summary.ts';
 import type { Profile } from './profiles.ts';
 import type { Settings } from './settings.ts';
@@ -41,8 +41,8 @@ export function buildSummary(data: SummaryData, settings: Settings, profile: Pro
 
   const routes: Record<string, K6RouteSummary> = {};
   for (const route of settings.routes) {
-    // route_errors{route:X} exists because it carries a threshold: its true samples are errors, its
-    // false samples acknowledged writes. (route_acks{route:X} would need a threshold of its own.)
+    // route_errors{route:X} exists because metrics.ts names it among the thresholds (judged or not): its
+    // true samples are errors, its false samples acknowledged writes. (route_acks{route:X} would need naming too.)
     const errors = value(`${M.errors}{route:${route}}`, 'passes') ?? 0;
     const acknowledged = value(`${M.errors}{route:${route}}`, 'fails') ?? 0;
     const requests = count(`${M.requests}{route:${route}}`);
@@ -69,6 +69,9 @@ export function buildSummary(data: SummaryData, settings: Settings, profile: Pro
   }
   all.sort((a, b) => a.metric.localeCompare(b.metric));
   const failed = all.filter((t) => !t.ok).map((t) => `${t.metric} ${t.threshold}`);
+  // What k6 reported judging, not what it was asked to: with THRESHOLDS=off it reports nothing, and
+  // then the run has no threshold verdict at all (null), never an empty "passed".
+  const thresholds = all.length === 0 ? null : { passed: failed.length === 0, failed, all };
 
   return {
     schema: K6_SUMMARY_SCHEMA,
@@ -86,7 +89,8 @@ export function buildSummary(data: SummaryData, settings: Settings, profile: Pro
     droppedIterations: count(K6_DROPPED_ITERATIONS),
     unrouted: requests - routed,
     routes,
-    thresholds: { passed: failed.length === 0, failed, all },
+    thresholds,
+    failedChecks: value(K6_CHECKS, 'fails') ?? 0,
     settings: {
       rate: profile.rate,
       startRate: profile.startRate,
@@ -94,9 +98,9 @@ export function buildSummary(data: SummaryData, settings: Settings, profile: Pro
       preAllocatedVUs: profile.preAllocatedVUs,
       maxVUs: profile.maxVUs,
       routes: settings.routes,
-      maxErrorRate: settings.maxErrorRate,
-      p95Ms: settings.p95Ms,
-      p99Ms: settings.p99Ms,
+      maxErrorRate: settings.thresholds?.maxErrorRate ?? null,
+      p95Ms: settings.thresholds?.p95Ms ?? null,
+      p99Ms: settings.thresholds?.p99Ms ?? null,
       data: settings.data,
       poolSize: data.setup_data?.poolSize ?? null,
       ackLog: settings.ackLog,

@@ -29,6 +29,7 @@ export function k6SummaryFixture(runId: string, routes: Record<string, Partial<K
     unrouted: 0,
     routes: full,
     thresholds: { passed: true, failed: [], all: [] },
+    failedChecks: 0,
     settings: { rate: 10, startRate: 1, durationS: 10, preAllocatedVUs: 1, maxVUs: 10, routes: Object.keys(full), maxErrorRate: 0.01, p95Ms: 50, p99Ms: 100, data: 'pool.json', poolSize: 1, ackLog: true, retries: 3 },
     ...over,
   };

@@ -9,6 +9,7 @@ import t from 'tap';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseTimeSeries, TIMESERIES_FILES } from '../contract/timeseries.js';
+import type { DemoSummary } from '../demo/summary.js';
 import { REPO_ROOT, findBinary } from '../stack/tools.js';
 import { runTsx } from '../test/run-cli.js';
 import { hasChromium, launch, openPage } from './browser.js';
@@ -17,7 +18,10 @@ const OUT = path.join(REPO_ROOT, 'results', 'report-test');
 const skip = !findBinary('k6') ? 'k6 not built: run npm run tools' : !hasChromium() ? 'no /usr/bin/chromium: run bash scripts/install-browser.sh' : false;
 
 
-/** A copy of the run whose route redis is `shiftMs` slower in every second and has 20% more errors. */
+/**
+ * A copy of the run whose route redis is `shiftMs` slower in every second and has 20% more errors: in
+ * its time series (compare's per-second latency test) and in its summary.json (compare's totals).
+ */
 function slowerCopy(from: string, to: string): void {
   cpSync(from, to, { recursive: true });
   const file = path.join(to, TIMESERIES_FILES.series);
@@ -26,10 +30,16 @@ function slowerCopy(from: string, to: string): void {
   const shift = Math.max(...all) + 1000;
   const r = ts.routes.redis!;
   for (const p of ['p50', 'p95', 'p99', 'max'] as const) r[p] = r[p].map((v) => (v === null ? null : v + shift));
+  const added = r.requests.reduce((a, n) => a + Math.ceil(n * 0.2), 0);
   r.errors = r.requests.map((n, i) => r.errors[i]! + Math.ceil(n * 0.2));
   const tot = ts.totals.redis!;
   Object.assign(tot, { errors: r.errors.reduce((a, x) => a + x, 0), p50: tot.p50! + shift, p95: tot.p95! + shift, p99: tot.p99! + shift });
   writeFileSync(file, JSON.stringify(ts));
+  const summaryFile = path.join(to, 'summary.json');
+  const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as DemoSummary;
+  const s = summary.routes.redis;
+  Object.assign(s, { errors: s.errors + added, errorRate: (s.errors + added) / s.requests, p50: s.p50! + shift, p95: s.p95! + shift, p99: s.p99! + shift });
+  writeFileSync(summaryFile, JSON.stringify(summary));
 }
 
 t.test('the report of a real run, and the compare page, in headless Chromium', { skip }, async (t) => {

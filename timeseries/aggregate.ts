@@ -3,63 +3,27 @@
  * only roughly in time order): counts, attempts by status, and exact latency percentiles of each
  * second. Pure and in memory: a soak's route_req_duration values are a few hundred thousand numbers.
  */
-import { K6_METRICS as M } from '../contract/k6-metrics.js';
-import { NO_ROUTE } from '../contract/routes.js';
 import { TIMESERIES_SCHEMA, type RouteSeries, type RouteTotals, type TimeSeries } from '../contract/timeseries.js';
+import { sampleRoute, SampleCounts } from './counts.js';
 import type { ReadStats, RouteSample } from './k6-csv.js';
 import { percentiles } from './percentile.js';
 
-interface Bucket {
-  requests: number;
-  acks: number;
-  errors: number;
-  retries: number;
-  attempts: number;
-  byStatus: Map<string, number>;
-  durations: number[];
-}
-
-const newBucket = (): Bucket => ({ requests: 0, acks: 0, errors: 0, retries: 0, attempts: 0, byStatus: new Map(), durations: [] });
-
 export class SeriesBuilder {
-  /** route -> epoch second -> bucket. */
-  private readonly buckets = new Map<string, Map<number, Bucket>>();
+  /** route -> epoch second -> what its samples add up to. */
+  private readonly buckets = new Map<string, Map<number, SampleCounts>>();
   private first = Infinity;
   private last = -Infinity;
 
   add(s: RouteSample): void {
     const second = Math.floor(s.t / 1000);
-    const route = s.route === '' ? NO_ROUTE : s.route;
+    const route = sampleRoute(s);
     let byRoute = this.buckets.get(route);
     if (!byRoute) this.buckets.set(route, (byRoute = new Map()));
     let b = byRoute.get(second);
-    if (!b) byRoute.set(second, (b = newBucket()));
+    if (!b) byRoute.set(second, (b = new SampleCounts()));
     if (second < this.first) this.first = second;
     if (second > this.last) this.last = second;
-    switch (s.metric) {
-      case M.requests:
-        b.requests += s.value;
-        break;
-      case M.acks:
-        b.acks += s.value;
-        break;
-      case M.errors:
-        b.errors += s.value;
-        break;
-      case M.retries:
-        b.retries += s.value;
-        break;
-      case M.attempts:
-        b.attempts += s.value;
-        b.byStatus.set(s.status, (b.byStatus.get(s.status) ?? 0) + s.value);
-        break;
-      case M.requestDuration:
-        b.durations.push(s.value);
-        break;
-      default:
-        // route_replays and route_attempt_duration: in the kept samples, not in the per-second series.
-        break;
-    }
+    b.add(s);
   }
 
   build(source: { file: string } & ReadStats): TimeSeries {
@@ -69,18 +33,18 @@ export class SeriesBuilder {
     const totals: Record<string, RouteTotals> = {};
     for (const [route, byRoute] of [...this.buckets].sort(([a], [b]) => a.localeCompare(b))) {
       const statuses = new Set<string>();
-      for (const b of byRoute.values()) for (const st of b.byStatus.keys()) statuses.add(st);
+      for (const b of byRoute.values()) for (const st of b.attemptsByStatus.keys()) statuses.add(st);
       const series: RouteSeries = { requests: [], acks: [], errors: [], retries: [], attempts: [], attemptsByStatus: {}, p50: [], p95: [], p99: [], max: [] };
       for (const st of [...statuses].sort()) series.attemptsByStatus[st] = [];
       const all: number[] = [];
       for (const second of t) {
-        const b = byRoute.get(second) ?? newBucket();
+        const b = byRoute.get(second) ?? new SampleCounts();
         series.requests.push(b.requests);
         series.acks.push(b.acks);
         series.errors.push(b.errors);
         series.retries.push(b.retries);
         series.attempts.push(b.attempts);
-        for (const st of statuses) series.attemptsByStatus[st]!.push(b.byStatus.get(st) ?? 0);
+        for (const st of statuses) series.attemptsByStatus[st]!.push(b.attemptsByStatus.get(st) ?? 0);
         const p = percentiles(b.durations);
         series.p50.push(p.p50);
         series.p95.push(p.p95);

@@ -127,3 +127,29 @@ t.test('windows: inside vs outside by the time of the answer, [start, end)', asy
   rmSync(path.join(dir, TIMESERIES_FILES.k6Samples));
   await t.rejects(summarizeWindows(dir, []), { message: /holds no k6 samples/ });
 });
+
+t.test('the series and the windows count the same samples the same way', async (t) => {
+  const rows = [
+    ...request(100, 'grpc', 201, 10),
+    ...request(900, 'grpc', 503, 900),
+    ...request(1500, 'redis', 201, 7),
+    `route_retries,${T0 + 900},1.000000,,,,,,,,,load,,,,,,route=grpc,`,
+    `route_reqs,${T0 + 1200},1.000000,,,,,,,,,load,,,,,,,`, // no route tag: counted under "none"
+  ];
+  const samples: RouteSample[] = [];
+  await readRouteSamples(path.join(fixture(t, rows), TIMESERIES_FILES.k6Samples), (s) => samples.push(s));
+  const dir = fixture(t, rows);
+  const series = (await buildTimeSeries(dir))!.series;
+  const whole = await summarizeWindows(samples, [{ start: T0, end: T0 + 10_000 }]);
+  t.same(Object.keys(whole.routes), Object.keys(series.totals), 'the same routes, the untagged row under none in both');
+  for (const [route, tot] of Object.entries(series.totals)) {
+    const { inside } = whole.routes[route]!;
+    const byStatus = Object.fromEntries(Object.entries(series.routes[route]!.attemptsByStatus).map(([st, xs]) => [st, xs.reduce((a, x) => a + x, 0)]));
+    t.same(
+      { requests: inside.requests, acks: inside.acks, errors: inside.errors, retries: inside.retries, attempts: inside.attempts, attemptsByStatus: inside.attemptsByStatus, p50: inside.p50, p95: inside.p95, p99: inside.p99 },
+      { ...tot, attemptsByStatus: byStatus },
+      `${route}: a window over the whole run = the series' totals`,
+    );
+  }
+  t.equal(whole.routes.grpc!.inside.retries, 1, 'retries counted in the windows too');
+});

@@ -8,9 +8,8 @@
  * and was answered during it counts inside; one answered after the window's end counts outside, so a
  * caller that wants the recovery tail inside widens `end` (to the fault's recoveredAt, say).
  */
-import { K6_METRICS as M } from '../contract/k6-metrics.js';
-import { NO_ROUTE } from '../contract/routes.js';
 import { samplesFileOf } from './build.js';
+import { sampleRoute, SampleCounts } from './counts.js';
 import { readRouteSamples, type RouteSample } from './k6-csv.js';
 import { percentiles } from './percentile.js';
 import { existsSync, statSync } from 'node:fs';
@@ -55,25 +54,14 @@ function checkWindows(windows: readonly TimeWindow[]): TimeWindow[] {
   });
 }
 
-interface Acc {
-  requests: number;
-  acks: number;
-  errors: number;
-  attempts: number;
-  retries: number;
-  byStatus: Record<string, number>;
-  durations: number[];
-}
-const newAcc = (): Acc => ({ requests: 0, acks: 0, errors: 0, attempts: 0, retries: 0, byStatus: {}, durations: [] });
-
-function figures(a: Acc): WindowFigures {
-  const { p50, p95, p99 } = percentiles(a.durations);
-  return { requests: a.requests, acks: a.acks, errors: a.errors, errorRate: a.requests > 0 ? a.errors / a.requests : null, p50, p95, p99, attempts: a.attempts, attemptsByStatus: a.byStatus, retries: a.retries };
+function figures(c: SampleCounts): WindowFigures {
+  const { p50, p95, p99 } = percentiles(c.durations);
+  return { requests: c.requests, acks: c.acks, errors: c.errors, errorRate: c.requests > 0 ? c.errors / c.requests : null, p50, p95, p99, attempts: c.attempts, attemptsByStatus: Object.fromEntries(c.attemptsByStatus), retries: c.retries };
 }
 
 /** Accumulates samples one at a time; `result()` when done. */
 class WindowSplitter {
-  private readonly acc = new Map<string, { inside: Acc; outside: Acc }>();
+  private readonly acc = new Map<string, { inside: SampleCounts; outside: SampleCounts }>();
   readonly windows: TimeWindow[];
 
   constructor(windows: readonly TimeWindow[]) {
@@ -81,19 +69,10 @@ class WindowSplitter {
   }
 
   add(s: RouteSample): void {
-    const route = s.route === '' ? NO_ROUTE : s.route;
+    const route = sampleRoute(s);
     let r = this.acc.get(route);
-    if (!r) this.acc.set(route, (r = { inside: newAcc(), outside: newAcc() }));
-    const a = this.windows.some((w) => s.t >= w.start && s.t < w.end) ? r.inside : r.outside;
-    if (s.metric === M.requests) a.requests += s.value;
-    else if (s.metric === M.acks) a.acks += s.value;
-    else if (s.metric === M.errors) a.errors += s.value;
-    else if (s.metric === M.retries) a.retries += s.value;
-    else if (s.metric === M.requestDuration) a.durations.push(s.value);
-    else if (s.metric === M.attempts) {
-      a.attempts += s.value;
-      a.byStatus[s.status] = (a.byStatus[s.status] ?? 0) + s.value;
-    }
+    if (!r) this.acc.set(route, (r = { inside: new SampleCounts(), outside: new SampleCounts() }));
+    (this.windows.some((w) => s.t >= w.start && s.t < w.end) ? r.inside : r.outside).add(s);
   }
 
   result(): WindowSummary {

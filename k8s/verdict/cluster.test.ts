@@ -6,7 +6,7 @@ import { clusterEnvironment, combinedExit, describeRestart, restartsDuring, rout
 import { clusterState, pod, route, runner } from './fixtures.js';
 import type { K6Summary } from '../../contract/k6-summary.js';
 
-const summary = (passed: boolean): K6Summary => ({ thresholds: { passed, failed: passed ? [] : ['x'], all: [] } }) as unknown as K6Summary;
+const summary = (passed: boolean | null): K6Summary => ({ thresholds: passed === null ? null : { passed, failed: passed ? [] : ['x'], all: [] } }) as unknown as K6Summary;
 
 t.test('the applied route, as the API server returns it, is the split to test', async (t) => {
   t.same(routeFractions(parseSplit(JSON.stringify(route(90, 10)), 'api')), { grpc: 0.9, redis: 0.1 });
@@ -32,8 +32,9 @@ t.test("each runner's exit code from its pod; from its summary only when the pod
     { pod: 'b', summary: summary(true) },
     { pod: 'c', summary: summary(false) },
     { pod: 'd', summary: summary(true) },
+    { pod: 'e', summary: summary(null) },
   ]);
-  t.same(exits.map((e) => [e.pod, e.exitCode, e.from]), [['a', 0, 'pod'], ['b', 107, 'pod'], ['c', 99, 'summary'], ['d', 0, 'summary']]);
+  t.same(exits.map((e) => [e.pod, e.exitCode, e.from]), [['a', 0, 'pod'], ['b', 107, 'pod'], ['c', 99, 'summary'], ['d', 0, 'summary'], ['e', 0, 'summary']], 'a runner that judged no thresholds crossed none');
   t.equal(combinedExit(exits), 107, "a runner's own failure comes before 'thresholds crossed'");
   t.equal(combinedExit([exits[0]!, exits[2]!]), 99);
   t.equal(combinedExit([exits[0]!]), 0);

@@ -167,7 +167,7 @@ export interface RunnerExit {
 
 /**
  * Each runner's exit code: its k6 container's, from the API server; when its pod has none (gone, or not
- * terminated), what its own summary line implies (99 when a threshold failed there, else 0), said so.
+ * terminated), what its own summary line implies (99 when a threshold failed there, else 0, also when it judged none), said so.
  */
 export function runnerExits(runners: ListJson<PodJson>, summaries: readonly { pod: string; summary: K6Summary }[]): RunnerExit[] {
   const pods = new Map(runners.items.map((p) => [p.metadata.name, p]));
@@ -177,7 +177,7 @@ export function runnerExits(runners: ListJson<PodJson>, summaries: readonly { po
     const exit = c?.state?.terminated?.exitCode;
     if (exit !== undefined) return { pod, exitCode: exit, from: 'pod' as const, ...(c?.state?.terminated?.reason ? { detail: c.state.terminated.reason } : {}) };
     const why = p === undefined ? 'no such runner pod' : `container ${c?.name ?? '?'} not terminated (phase ${p.status?.phase ?? '?'})`;
-    return { pod, exitCode: summary.thresholds.passed ? 0 : K6_THRESHOLDS_CROSSED, from: 'summary' as const, detail: why };
+    return { pod, exitCode: summary.thresholds?.passed === false ? K6_THRESHOLDS_CROSSED : 0, from: 'summary' as const, detail: why };
   });
 }
 

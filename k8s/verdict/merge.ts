@@ -41,7 +41,9 @@ export function mergeSummaries(parts: readonly K6Summary[]): MergedSummary {
     };
   }
   const requests = sum((s) => s.requests);
-  const failed = [...new Set(parts.flatMap((p) => p.thresholds.failed))];
+  // Runners that judged no thresholds add none; when none judged any, the merge has none either.
+  const judged = parts.flatMap((p) => (p.thresholds ? [p.thresholds] : []));
+  const failed = [...new Set(judged.flatMap((t) => t.failed))];
   return {
     ...first,
     setupCompleted: parts.every((p) => p.setupCompleted),
@@ -55,7 +57,9 @@ export function mergeSummaries(parts: readonly K6Summary[]): MergedSummary {
     droppedIterations: sum((s) => s.droppedIterations),
     unrouted: sum((s) => s.unrouted),
     routes,
-    thresholds: { passed: failed.length === 0, failed, all: parts.flatMap((p) => p.thresholds.all) },
+    thresholds: judged.length === 0 ? null : { passed: failed.length === 0, failed, all: judged.flatMap((t) => t.all) },
+    // Unknown (null) if any runner's summary predates the count.
+    failedChecks: parts.some((p) => p.failedChecks === null) ? null : sum((s) => s.failedChecks ?? 0),
     // Every runner read the same settings (the profile's whole rate; k6 gives each its segment of it).
     settings: first.settings,
     runners: parts.length,
