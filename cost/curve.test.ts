@@ -1,7 +1,7 @@
 // The cost curve on synthetic samples of a known shape: CPU per second rising sublinearly with the rate
 // (as measured here: each request costs less as the rate rises), with and without noise.
 import t from 'tap';
-import { fitOf, knots, rateAtCpu, readCurve, type CurvePoint } from './curve.js';
+import { fitOf, knots, rateAtCpu, readCurve, uncertaintyAt, type CurvePoint } from './curve.js';
 import { buildCurves, checkPrediction, predict, type CostWindow } from './curves.js';
 
 /** 40 ms/s at rest, then 6 * rps^0.8: 100 req/s -> ~420 ms/s, 800 req/s -> ~1,530 ms/s. */
@@ -109,4 +109,18 @@ t.test('curves from a stack\'s windows predict each process, route and the limit
   const check = checkPrediction(p, measured);
   t.equal(check.length, 7);
   for (const c of check) t.ok(Math.abs(c.relError!) < 0.05, `${c.process}: predicted ${c.predictedMsPerS.toFixed(0)}, measured ${c.measuredMsPerS.toFixed(0)} ms/s`);
+});
+
+t.test('the uncertainty of a reading is judged where it is read', async (t) => {
+  // Sharply bent near rest, nearly straight above: the miss at 50 says little about readings at 500.
+  const points = [0, 50, 100, 300, 500, 700].map((r) => at(r));
+  const fit = fitOf(points);
+  const low = uncertaintyAt(points, 70)!;
+  const high = uncertaintyAt(points, 550)!;
+  t.equal(fit.uncertainty, Math.max(low, high, fit.uncertainty!), 'the curve states its worst miss');
+  t.ok(high < low, `a reading at 550 (±${(high * 100).toFixed(1)}%) is surer than one at 70 (±${(low * 100).toFixed(1)}%)`);
+  for (const rps of [70, 200, 400, 550]) {
+    const err = Math.abs(readCurve(points, rps).cpuMsPerS - shape(rps)) / shape(rps);
+    t.ok(err <= uncertaintyAt(points, rps)!, `at ${rps}: off by ${(err * 100).toFixed(2)}%, within its own ±${(uncertaintyAt(points, rps)! * 100).toFixed(2)}%`);
+  }
 });

@@ -53,13 +53,40 @@ export interface Reading {
   extrapolated: boolean;
 }
 
-/** Points at the same rate (within 0.5 req/s) averaged, sorted by rate: the curve's knots. */
+/**
+ * How far a reading at `rps` may be off, relative, judged where it is read: the leave-one-out misses of
+ * the knots at the ends of its segment and the repeats' spread (the larger). A curve bends most near
+ * rest, so a miss there says little about readings at high rates. Null when nothing could be measured.
+ */
+export function uncertaintyAt(points: readonly CurvePoint[], rps: number): number | null {
+  const ks = knots(points);
+  const loo = looMisses(ks);
+  let i = ks.findIndex((k) => k.rps >= rps);
+  if (i <= 0) i = i === 0 ? 1 : ks.length - 1;
+  const near = [loo[i - 1], loo[i], repeatSpread(points)].filter((x): x is number => x !== undefined && x !== null);
+  return near.length > 0 ? Math.max(...near) : fitOf(points).uncertainty;
+}
+
+/** Each knot's leave-one-out relative miss (null for the two ends and for a knot at 0 ms/s). */
+function looMisses(ks: readonly { rps: number; cpuMsPerS: number }[]): (number | null)[] {
+  return ks.map((k, i) => {
+    if (i === 0 || i === ks.length - 1 || k.cpuMsPerS <= 0) return null;
+    const read = interpolate(ks.filter((_, j) => j !== i), k.rps).cpuMsPerS;
+    return Math.abs(read - k.cpuMsPerS) / k.cpuMsPerS;
+  });
+}
+
+/**
+ * Points at the same rate averaged, sorted by rate: the curve's knots. "The same": within 3% (at least
+ * 0.5 req/s): two trials offered the same rate achieve rates a little apart, and kept apart they would
+ * make a segment as steep as their noise.
+ */
 export function knots(points: readonly CurvePoint[]): { rps: number; cpuMsPerS: number }[] {
   const sorted = [...points].sort((a, b) => a.rps - b.rps);
   const out: { rps: number; cpuMsPerS: number; n: number }[] = [];
   for (const p of sorted) {
     const last = out[out.length - 1];
-    if (last !== undefined && p.rps - last.rps < 0.5) {
+    if (last !== undefined && sameRate(p.rps, last.rps)) {
       last.cpuMsPerS = (last.cpuMsPerS * last.n + p.cpuMsPerS) / (last.n + 1);
       last.rps = (last.rps * last.n + p.rps) / (last.n + 1);
       last.n++;
@@ -69,6 +96,8 @@ export function knots(points: readonly CurvePoint[]): { rps: number; cpuMsPerS: 
   }
   return out.map(({ rps, cpuMsPerS }) => ({ rps, cpuMsPerS }));
 }
+
+const sameRate = (a: number, b: number): boolean => Math.abs(a - b) < Math.max(0.5, 0.03 * Math.max(a, b));
 
 function interpolate(ks: readonly { rps: number; cpuMsPerS: number }[], rps: number): Reading {
   if (ks.length === 0) throw new Error('a curve without points cannot be read');
@@ -94,16 +123,8 @@ export function fitOf(points: readonly CurvePoint[]): CurveFit {
   const ks = knots(points);
   const spread = repeatSpread(points);
   if (ks.length === 0) return { rates: 0, fromRps: 0, toRps: 0, looMaxRelError: null, repeatMaxRelSpread: null, uncertainty: null };
-  let worst: number | null = null;
-  if (ks.length >= 3) {
-    worst = 0;
-    for (let i = 1; i < ks.length - 1; i++) {
-      const others = ks.filter((_, j) => j !== i);
-      const read = interpolate(others, ks[i]!.rps).cpuMsPerS;
-      const measured = ks[i]!.cpuMsPerS;
-      if (measured > 0) worst = Math.max(worst, Math.abs(read - measured) / measured);
-    }
-  }
+  const misses = looMisses(ks).filter((x): x is number => x !== null);
+  const worst = ks.length >= 3 && misses.length > 0 ? Math.max(...misses) : null;
   const known = [worst, spread].filter((x): x is number => x !== null);
   return { rates: ks.length, fromRps: ks[0]!.rps, toRps: ks[ks.length - 1]!.rps, looMaxRelError: worst, repeatMaxRelSpread: spread, uncertainty: known.length > 0 ? Math.max(...known) : null };
 }
@@ -120,7 +141,7 @@ function repeatSpread(points: readonly CurvePoint[]): number | null {
     if (mean > 0) worst = Math.max(worst ?? 0, (Math.max(...ys) - Math.min(...ys)) / mean);
   };
   for (const p of sorted) {
-    if (group.length > 0 && p.rps - group.reduce((s, q) => s + q.rps, 0) / group.length >= 0.5) {
+    if (group.length > 0 && !sameRate(p.rps, group.reduce((s, q) => s + q.rps, 0) / group.length)) {
       close();
       group = [];
     }

@@ -4,7 +4,7 @@
  * replicas, and which process reaches its ceiling first. Text is made elsewhere (curve-format.ts).
  */
 import { ROUTES, type RouteName } from '../contract/routes.js';
-import { COST_CURVE_SCHEMA, fitOf, rateAtCpu, readCurve, type CurveFit, type CurvePoint, type PointSource } from './curve.js';
+import { COST_CURVE_SCHEMA, fitOf, rateAtCpu, readCurve, uncertaintyAt, type CurveFit, type CurvePoint, type PointSource } from './curve.js';
 
 /**
  * Which requests each process serves and how much CPU one instance can use. A replicated service's
@@ -98,7 +98,7 @@ export interface ProcessPrediction {
   /** CPU ms per second of all instances together. */
   cpuMsPerS: number;
   extrapolated: boolean;
-  /** The curve's own stated uncertainty (relative), null when it cannot say. */
+  /** How far the reading may be off (relative), from the curve's misses near this rate; null when it cannot say. */
   uncertainty: number | null;
   /** The total rate at which one instance reaches its ceiling, null when unbounded or unknown. */
   ceilingAtRps: number | null;
@@ -138,7 +138,7 @@ export function predict(curves: CostCurves, rateRps: number, weights: Record<Rou
       rpsPerInstance: round(rps),
       cpuMsPerS: round(reading.cpuMsPerS * instances),
       extrapolated: reading.extrapolated,
-      uncertainty: c.fit.uncertainty,
+      uncertainty: uncertaintyAt(c.points, rps),
       ceilingAtRps: ceiling === null ? null : round(ceiling.rps / share),
       ceilingExtrapolated: ceiling?.extrapolated ?? false,
     });
