@@ -34,7 +34,7 @@ t.test('npm run demo, short: PASS, nothing lost, split within its test, every re
   t.equal(summary.routes.grpc.acknowledged + summary.routes.redis.acknowledged, summary.k6.requests, 'every request acknowledged');
   t.equal(summary.split.n, summary.k6.requests, 'the split test counts the measured run only, not the warm-up');
   t.match(summary.environment, { node: process.version, k6: /^v2\./, settings: { rate: 40 } });
-  for (const f of ['report.html', 'k6-summary.json', 'k6.log', 'reconcile.json', 'stack/logs/ingress.log', 'stack/endpoints.json']) {
+  for (const f of ['report.html', 'k6-summary.json', 'k6.log', 'reconcile.json', 'prometheus.json', 'prometheus/prometheus.log', 'stack/logs/ingress.log', 'stack/endpoints.json']) {
     t.ok(existsSync(path.join(dir, f)), `${f} written`);
   }
   t.match(output, /verdict +PASS/);

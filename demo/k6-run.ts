@@ -4,6 +4,7 @@ import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseK6Summary, type K6Summary } from '../contract/k6-summary.js';
 import { K6_OFFLINE_ENV, LOADTEST_ENV as E, SCENARIO_OVERRIDES, THRESHOLD_SETTINGS, THRESHOLDS_OFF, THRESHOLDS_ON } from '../contract/load-profiles.js';
+import { K6_RW_OUTPUT, k6RemoteWriteEnv } from '../contract/k6-remote-write.js';
 import { TIMESERIES_FILES } from '../contract/timeseries.js';
 import { REPO_ROOT, requireBinary } from '../stack/tools.js';
 
@@ -36,6 +37,8 @@ export interface K6RunOptions {
   progress?: NodeJS.WritableStream;
   /** Every sample to k6-samples.csv.gz for the time series (timeseries/); default true. */
   samples?: boolean;
+  /** A Prometheus (base URL) with the remote-write receiver on: k6 pushes its metrics there too, as in the cluster. */
+  remoteWrite?: string;
 }
 
 export interface K6RunResult {
@@ -81,6 +84,7 @@ function k6Env(opts: K6RunOptions, files: { summaryFile: string; reportFile: str
     Object.assign(env, { [E.RATE]: String(opts.rate), [E.PRE_ALLOCATED_VUS]: String(opts.preAllocatedVUs ?? Math.max(20, Math.ceil(opts.rate / 5))), [E.MAX_VUS]: String(opts.maxVUs ?? Math.max(100, Math.ceil(opts.rate))) });
   }
   if (opts.duration !== undefined) env[E.DURATION] = opts.duration;
+  if (opts.remoteWrite !== undefined) Object.assign(env, k6RemoteWriteEnv(opts.remoteWrite));
   // k6 treats these as overrides of the scenario; never inherit them from the caller's shell.
   for (const name of SCENARIO_OVERRIDES) delete env[name];
   return env;
@@ -94,7 +98,8 @@ export async function runK6(opts: K6RunOptions): Promise<K6RunResult> {
   const log = createWriteStream(logFile);
   // Every sample, timestamped in ms, for timeseries/ (the cost of it: timeseries/bench.ts).
   const samples = opts.samples === false ? [] : ['--out', `csv=fileName=${path.join(opts.outDir, TIMESERIES_FILES.k6Samples)},timeFormat=unix_milli`];
-  const child = spawn(bin, ['run', '--log-format', 'raw', ...samples, path.join(REPO_ROOT, 'loadtest', 'main.ts')], {
+  const remoteWrite = opts.remoteWrite === undefined ? [] : ['--out', K6_RW_OUTPUT];
+  const child = spawn(bin, ['run', '--log-format', 'raw', ...samples, ...remoteWrite, path.join(REPO_ROOT, 'loadtest', 'main.ts')], {
     cwd: opts.outDir,
     env: k6Env(opts, { summaryFile, reportFile }),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -24,6 +24,8 @@ import { DEFAULT_FAULT_PLAN, demoProgram, type DemoOptions } from './cli.js';
 import { collectEnvironment } from './environment.js';
 import { machineLoad } from './machine.js';
 import { measuredRun } from './measured-run.js';
+import { PROMETHEUS_FILE, recordPrometheusAnswers, startRunPrometheus, type DashboardProblem } from './prometheus-run.js';
+import type { RunningPrometheus } from '../stack/prometheus.js';
 import { formatSummary } from './summary-text.js';
 import { buildSummary } from './summary.js';
 import { warmUp } from './warmup.js';
@@ -78,6 +80,7 @@ if (plan) {
 const dataFile = ensurePool(opts.seed, opts.pool, step);
 
 let stack: RunningStack | undefined;
+let prometheus: RunningPrometheus | undefined;
 let interrupted = false;
 const onSignal = (): void => {
   // k6 gets the signal too and ends early; the run then finishes its checks and stops the stack.
@@ -97,6 +100,14 @@ try {
     }),
   );
   stack = await startStack({ port: opts.port, dir: path.join(outDir, 'stack'), routeFile, replicas, links: plan === undefined ? [] : linksOf(plan), onProgress: (m) => step(m) });
+  // Prometheus scrapes the run as the cluster's does and answers the Benchmark dashboard at the end
+  // (demo/prometheus-run.ts); a run without it goes on, and says so as a failed check.
+  const prometheusErrors: { what: string; message: string }[] = [];
+  step('starting Prometheus (scrapes the services and the ingress every second; k6 pushes its metrics to it)');
+  prometheus = await startRunPrometheus(stack, outDir).catch((err: Error) => {
+    prometheusErrors.push({ what: 'starting Prometheus', message: err.message });
+    return undefined;
+  });
   const autoscaler = hpas && new LocalAutoscaler({ deployments: stack.deployments, hpas, ...(opts.hpaTarget !== undefined ? { targetPercent: opts.hpaTarget } : {}), onDecision: (dep, d) => d.rescale && step(`autoscaler: ${dep} ${d.currentReplicas} -> ${d.desiredReplicas} replicas`) });
   if (opts.warmup > 0) {
     step(`warming up: ${opts.warmup} requests through the ingress (run id ${runId}-warmup, not measured)`);
@@ -119,6 +130,7 @@ try {
       duration,
       routes,
       retries: opts.retries,
+      ...(prometheus ? { remoteWrite: prometheus.url } : {}),
       // A fault holds requests for seconds (timeouts, retries): room for the VUs that piles up, and
       // VUs ready before it, because k6 allocates extra VUs slowly and drops iterations meanwhile
       // (a 3 s hang at 100 req/s held 177 VUs; with 20 pre-allocated k6 dropped 173 iterations).
@@ -138,6 +150,14 @@ try {
   // The report's inputs, one file per section (report/sections/).
   if (after.faults) writeFileSync(path.join(outDir, 'faults.json'), JSON.stringify({ schema: FAULTS_SCHEMA, boundMs: after.faults.boundMs, settleBoundMs: after.faults.settleBoundMs, faults: after.faults.faults, windows: after.faults.windows }, null, 2) + '\n');
   if (after.cost) writeFileSync(path.join(outDir, 'cost.json'), JSON.stringify(after.cost, null, 2) + '\n');
+  let dashboard: DashboardProblem[] = [];
+  if (prometheus && run.loadStartedAt !== null) {
+    try {
+      dashboard = (await recordPrometheusAnswers({ prometheus, loadStartedAt: run.loadStartedAt, endedAt: run.endedAt, outDir, say: step })).problems;
+    } catch (err) {
+      prometheusErrors.push({ what: "asking Prometheus the Benchmark dashboard's queries", message: (err as Error).message });
+    }
+  }
   const summary = buildSummary({
     runId,
     settings: { scenario: opts.scenario, warmupRequests: opts.warmup, rate: opts.rate, duration, retries: opts.retries, thresholds: thresholds === null ? 'off' : 'on', p95Ms: thresholds?.p95Ms ?? null, p99Ms: thresholds?.p99Ms ?? null, maxErrorRate: thresholds?.maxErrorRate ?? null, pool: opts.pool, seed: opts.seed, routeFile: path.relative(REPO_ROOT, routeFile), weights, faultPlan: plan ?? null, replicas, autoscale: opts.autoscale ?? false, hpaTarget: opts.hpaTarget ?? null },
@@ -145,7 +165,8 @@ try {
     reconcile: after.checks.report,
     // A process that exited without a fault causing it crashed, even though its supervisor restarted it.
     crashed: stack.events.filter((e) => e.kind === 'exited' && !e.expected).map((e) => `${e.process} exited (${e.detail ?? ''}) and was restarted; see ${path.join(stack!.endpoints.logs, `${e.process}.log`)}`),
-    checkErrors: [...after.errors, ...after.checks.errors],
+    checkErrors: [...after.errors, ...after.checks.errors, ...prometheusErrors],
+    dashboard,
     interrupted,
     thresholdsOff: thresholds === null,
     ingressRouted: Object.fromEntries(Object.entries(routedNow).map(([r, n]) => [r, n - (routedBefore[r] ?? 0)])),
@@ -162,6 +183,7 @@ try {
       'k6 summary': run.k6.summaryFile,
       'k6 log': run.k6.logFile,
       reconcile: path.join(outDir, 'reconcile.json'),
+      ...(prometheus ? { prometheus: path.join(outDir, PROMETHEUS_FILE) } : {}),
       logs: stack.endpoints.logs,
     },
   });
@@ -175,6 +197,7 @@ try {
   exitCode = 1;
 } finally {
   step('stopping the local stack');
+  await prometheus?.stop();
   await stack?.stop();
   // The run report (report/): k6's samples into timeseries.json, then index.html, for any run that got this far.
   await writeRunReport(outDir, step);

@@ -60,6 +60,8 @@ export function describeDemoFinding(f: DemoFinding): string {
       return `INCONCLUSIVE: ${f.faults.length} planned fault${f.faults.length === 1 ? '' : 's'} never ran: ${f.faults.map((x) => `${x.index + 1} (${x.action} ${x.target} at ${x.at}s)`).join(', ')}`;
     case 'check-error':
       return `${f.what} failed: ${f.message}`;
+    case 'dashboard-query':
+      return `Benchmark dashboard, "${f.panel}" query ${f.refId}: ${f.problem}`;
     case 'machine-contended':
       return `CPU SHORT: the system under test could not get the CPU it needed: ${contention(f.machine)}; its latency findings (${f.excused.join(', ')}) are reported, not judged (INCONCLUSIVE unless something else fails). Rerun on a quieter machine`;
     case 'rate-not-held':

@@ -61,6 +61,7 @@ t.test('each failure makes the verdict FAIL and says why', async (t) => {
     ['no k6 summary', { k6: { exitCode: 108, summary: undefined } }, 'k6-no-summary', /k6 wrote no summary \(exit 108: the target was not ready/],
     ['crash', { crashed: ['redis-writer exited (1)'] }, 'crashed', /a process crashed: redis-writer/],
     ['no reconciliation', { reconcile: undefined, checkErrors: [{ what: 'reconciliation', message: 'Redis down' }] }, 'check-error', /reconciliation failed: Redis down/],
+    ['dashboard query', { dashboard: [{ panel: 'Event loop lag p99', refId: 'A', problem: 'returned no series' }] }, 'dashboard-query', /Benchmark dashboard, "Event loop lag p99" query A: returned no series/],
   ];
   for (const [name, change, kind, reason] of cases) {
     const s = buildSummary({ ...base, ...change });

@@ -60,6 +60,8 @@ export interface DemoInputs {
   memory?: Growth[];
   /** Who used the CPU over the run (machine.ts), and k6's dropped iterations. */
   machine?: MachineLoad;
+  /** What was wrong with the Benchmark dashboard's answers from the run's Prometheus (prometheus.json). */
+  dashboard?: { panel: string; refId: string; problem: string }[];
 }
 
 export interface DemoSummary {
@@ -107,6 +109,7 @@ export function buildSummary(inp: DemoInputs): DemoSummary {
     ...k6Findings(inp.k6.exitCode, k6s),
     ...(rec?.findings ?? []),
     ...inp.checkErrors.map((e): DemoFinding => ({ kind: 'check-error', severity: 'fail', ...e })),
+    ...(inp.dashboard ?? []).map((d): DemoFinding => ({ kind: 'dashboard-query', severity: 'fail', ...d })),
   ];
   // A run cut short did not measure what was asked: never PASS.
   if (inp.interrupted) findings.push({ kind: 'interrupted', severity: 'inconclusive' });

@@ -23,6 +23,8 @@ export type DemoFinding =
       | { kind: 'no-requests' }
       | { kind: 'dropped-iterations'; count: number }
       | { kind: 'check-error'; what: string; message: string }
+      /** A Benchmark dashboard query the run's Prometheus answered wrongly (grafana/prometheus-answers.ts). */
+      | { kind: 'dashboard-query'; panel: string; refId: string; problem: string }
       /** A soak's service whose heap kept growing (cost/growth.ts says what "sustained" means). */
       | { kind: 'memory-growth'; process: string; heapPer10Min: number; boundPer10Min: number }
     ))

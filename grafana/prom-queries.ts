@@ -1,9 +1,10 @@
 /**
- * Every Benchmark dashboard query (PromQL), defined once: the dashboard puts these objects into panels
- * and grafana/promql.test.ts checks every metric name they use is exported by something we deploy.
- * Metric names come from contract/, never typed here.
+ * Every Benchmark dashboard query (PromQL), defined once: the dashboard puts these objects into panels,
+ * and a real Prometheus answers each of them after every demo run (grafana/prometheus-answers.ts;
+ * tested in grafana/prometheus.integration.test.ts). Metric names come from contract/, never typed here.
  */
 import { COURSE_PATH } from '../contract/http.js';
+import { K6_SERIES } from '../contract/k6-remote-write.js';
 import { ENVOY_METRICS, METRICS } from '../contract/metrics.js';
 import { ROUTE_SERVICE, ROUTES } from '../contract/routes.js';
 import { SERVICES } from '../contract/services.js';
@@ -24,18 +25,26 @@ const restServices = `service=~"${SERVICES.grpcClient}|${SERVICES.redisWriter}"`
 const workloads = [SERVICES.grpcClient, SERVICES.grpcServer, SERVICES.redisWriter].join('|');
 const q = (refId: string, expr: string, legendFormat: string): PromQuery => ({ refId, expr, legendFormat });
 
+/** The services' answers to POST /course with a 5xx status: series exist only once there was one. */
+export const SERVICE_5XX = `${http}_count{${course}, ${restServices}, status=~"5.."}`;
+/** The store calls that failed: series exist only once one did. */
+export const STORE_ERRORS = `${METRICS.storeOperationDuration}_count{outcome="error"}`;
+
+/** The services' request histogram's buckets, POST /course on the REST services only. */
+const httpBuckets = `${http}_bucket{${course}, ${restServices}}`;
+
 /** Per-route latency quantile from the services' request histogram. */
 const httpQuantile = (refId: string, qn: number): PromQuery =>
-  q(refId, `histogram_quantile(${qn}, sum by (route, le) (rate(${http}_bucket{${course}, ${restServices}}[${ri}])))`, `p${qn * 100} {{route}}`);
+  q(refId, `histogram_quantile(${qn}, sum by (route, le) (rate(${httpBuckets}[${ri}])))`, `p${qn * 100} {{route}}`);
 
-/** k6 custom metrics (see grafana/README.md: assumed names and the `route` tag). */
-export const K6_METRICS = {
-  routeReqs: 'k6_route_reqs_total',
-  routeDurationStat: (stat: 'p50' | 'p95' | 'p99'): string => `k6_route_req_duration_${stat}`,
-  httpReqs: 'k6_http_reqs_total',
-  httpReqFailed: 'k6_http_req_failed_rate',
-  vus: 'k6_vus',
-} as const;
+/**
+ * The same quantile over a whole run instead of a sliding window: the buckets' increase over the run's
+ * `seconds`, for an instant query at the run's end. What the run report sets beside k6's per-route figures.
+ */
+export const httpQuantileOverRun = (qn: number, seconds: number): string => `histogram_quantile(${qn}, sum by (route, le) (increase(${httpBuckets}[${seconds}s])))`;
+
+/** k6's series as its remote-write output names them (contract/k6-remote-write.ts). */
+export const K6_METRICS = K6_SERIES;
 
 /**
  * Linkerd's outbound route metric: the proxy of a meshed client (the ingress controller) counts each
@@ -72,14 +81,14 @@ export const PROM_QUERIES = {
   serviceLatency: [httpQuantile('A', 0.5), httpQuantile('B', 0.95), httpQuantile('C', 0.99)],
   serviceErrorRate: q(
     'A',
-    `sum by (route) (rate(${http}_count{${course}, ${restServices}, status=~"5.."}[${ri}])) / sum by (route) (rate(${http}_count{${course}, ${restServices}}[${ri}]))`,
+    `sum by (route) (rate(${SERVICE_5XX}[${ri}])) / sum by (route) (rate(${http}_count{${course}, ${restServices}}[${ri}]))`,
     '5xx {{route}}',
   ),
   k6Rate: q('A', `sum by (route) (rate(${K6_METRICS.routeReqs}[${ri}]))`, 'k6 {{route}}'),
   k6Latency: [
-    q('A', `max by (route) (${K6_METRICS.routeDurationStat('p50')})`, 'k6 p50 {{route}}'),
-    q('B', `max by (route) (${K6_METRICS.routeDurationStat('p95')})`, 'k6 p95 {{route}}'),
-    q('C', `max by (route) (${K6_METRICS.routeDurationStat('p99')})`, 'k6 p99 {{route}}'),
+    q('A', `max by (route) (${K6_METRICS.routeDuration('p50')})`, 'k6 p50 {{route}}'),
+    q('B', `max by (route) (${K6_METRICS.routeDuration('p95')})`, 'k6 p95 {{route}}'),
+    q('C', `max by (route) (${K6_METRICS.routeDuration('p99')})`, 'k6 p99 {{route}}'),
   ],
   k6Failed: q('A', `max(${K6_METRICS.httpReqFailed})`, 'k6 http_req_failed'),
   observedShare: [
@@ -119,7 +128,7 @@ export const PROM_QUERIES = {
       'p99 {{store}}',
     ),
   ],
-  storeErrors: q('A', `sum by (store, operation) (rate(${METRICS.storeOperationDuration}_count{outcome="error"}[${ri}]))`, '{{store}} {{operation}}'),
+  storeErrors: q('A', `sum by (store, operation) (rate(${STORE_ERRORS}[${ri}]))`, '{{store}} {{operation}}'),
   grpcLatency: [
     q('A', `histogram_quantile(0.99, sum by (method, le) (rate(${METRICS.grpcClientDuration}_bucket[${ri}])))`, 'client p99 {{method}}'),
     q('B', `histogram_quantile(0.99, sum by (method, le) (rate(${METRICS.grpcServerDuration}_bucket[${ri}])))`, 'server p99 {{method}}'),

@@ -16,6 +16,14 @@ export const METRICS_TARGETS = [
   { app: SERVICES.redisWriter, port: DEFAULT_PORTS.redisWriter },
 ] as const;
 
+/**
+ * The services' scrape job as both Prometheus servers define it: the cluster's (below, its targets from
+ * pod discovery) and the local run's (stack/prometheus.ts, its targets from the running replicas). The
+ * services label their series with their own instance (the pod or replica name): honor_labels keeps it
+ * rather than renaming it to exported_instance.
+ */
+export const SERVICES_JOB = { job_name: 'splitbench-services', honor_labels: true, metrics_path: METRICS_PATH } as const;
+
 export const KUBE_STATE_METRICS = { service: 'kube-state-metrics', port: 8080 } as const;
 export const PROMETHEUS_PORT = 9090;
 
@@ -29,11 +37,7 @@ export function prometheusConfig(): Record<string, unknown> {
     global: { scrape_interval: '15s', scrape_timeout: '10s', evaluation_interval: '15s' },
     scrape_configs: [
       {
-        job_name: 'splitbench-services',
-        // The services label their series with their own instance (the pod name): keep it rather than
-        // renaming it to exported_instance.
-        honor_labels: true,
-        metrics_path: METRICS_PATH,
+        ...SERVICES_JOB,
         kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [NAMESPACE] } }],
         relabel_configs: [
           // Pod discovery yields one target per container port: keep each service's metrics port only.

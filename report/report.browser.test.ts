@@ -72,7 +72,7 @@ t.test('the report of a real run, and the compare page, in headless Chromium', {
   const summary = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as { verdict: string; reasons: string[] };
   t.equal((await seen.page.textContent('.verdict'))?.trim(), summary.verdict, 'the verdict at the top is the run\'s');
   t.equal(await seen.page.locator('.reasons li').count(), Math.max(1, summary.reasons.length), 'with every reason');
-  for (const id of ['verdict', 'latency', 'throughput', 'split', 'reconciliation', 'files']) t.equal(await seen.page.locator(`section#${id}`).count(), 1, `section ${id}`);
+  for (const id of ['verdict', 'latency', 'prometheus', 'throughput', 'split', 'reconciliation', 'files']) t.equal(await seen.page.locator(`section#${id}`).count(), 1, `section ${id}`);
   t.equal(await seen.page.locator('section#faults').count(), 0, 'no faults section without faults.json');
   await seen.page.screenshot({ path: path.join(OUT, 'index.png'), fullPage: true });
 

@@ -17,6 +17,8 @@ import { k6SummaryFixture } from '../reconcile/k6-summary-fixture.js';
 import { splitTest } from '../reconcile/split-test.js';
 import { SeriesBuilder } from '../timeseries/aggregate.js';
 import type { RouteSample } from '../timeseries/k6-csv.js';
+import type { PrometheusRecord } from '../demo/prometheus-run.js';
+import { PROMETHEUS_SCHEMA } from '../grafana/prometheus-answers.js';
 import { hasChromium, launch, openPage } from './browser.js';
 import { buildReport, writeReport } from './build.js';
 import { splitOverTime } from './sections/split.js';
@@ -126,6 +128,37 @@ t.test('every section, in order, from its own file', async (t) => {
   const replicas = r.charts.find((c) => c.id === 'chart-replicas')!;
   t.same(replicas.x, [T0 / 1000, T0 / 1000 + 9, T0 / 1000 + 19], 'change times and the run\'s last second');
   t.same(replicas.series.map((s) => s.values), [[1, 2, 2], [1, 1, 1]], 'replicas carried forward to each of them');
+});
+
+// As demo/prometheus-run.ts writes it, trimmed to three answers: one right, one cluster-only, one wrong.
+const answerOf = (panel: string, refId: string, over: Partial<PrometheusRecord['answers'][number]>): PrometheusRecord['answers'][number] => ({
+  panel, refId, expr: 'x', legendFormat: '{{route}}', sent: 'x', legendLabels: ['route'], metrics: ['x'], class: 'local', expected: true, series: [], unknownMetrics: [], problems: [], ...over,
+});
+const seriesOf = (route: string) => ({ labels: { route }, points: 10, last: 1, min: 0, max: 2, missingLegendLabels: [] });
+const PROMETHEUS: PrometheusRecord = {
+  schema: PROMETHEUS_SCHEMA, version: '3.16.0', scrapeIntervalSeconds: 1, targets: [], window: { start: T0, end: T0 + 20_000 }, stepSeconds: 1, rateInterval: '4s', metricNames: 120,
+  answers: [
+    answerOf('Request rate per route (services)', 'A', { series: [seriesOf('grpc'), seriesOf('redis')] }),
+    answerOf('Replicas per Deployment', 'A', { class: 'cluster-only', expected: false, needs: 'kube-state-metrics: only in the cluster' }),
+    answerOf('Event loop lag p99', 'A', { problems: ['returned <no> series'] }),
+  ],
+  serviceLatency: { exprs: { p50: 'a', p95: 'b', p99: 'c' }, at: T0 + 20_000, rangeSeconds: 21, routes: { grpc: { p50: 0.5, p95: 1.25, p99: 2.5 }, redis: { p50: 0.75, p95: null, p99: 2.75 } } },
+};
+
+t.test("Prometheus's answers: the services' latency beside k6's, and every dashboard query", async (t) => {
+  const r = buildReport(fixtureRun(t, { 'prometheus.json': PROMETHEUS }));
+  t.same(r.sections.slice(0, 3), ['verdict', 'latency', 'prometheus'], 'after the latency over time');
+  t.same(r.problems, []);
+  const section = /<section id="prometheus">(.*?)<\/section>/s.exec(r.html)?.[1] ?? '';
+  // k6's fixture figures are 1, 2 and 3 ms per route (reconcile/k6-summary-fixture.ts).
+  t.match(section, /<td>grpc<\/td><td class="num">1\.0<\/td><td class="num">0\.5<\/td><td class="num">0\.5<\/td><td class="num">2\.0<\/td><td class="num">1\.3<\/td><td class="num">0\.8<\/td>/, 'grpc: k6, services, difference');
+  t.match(section, /<td>redis<\/td><td class="num">1\.0<\/td><td class="num">0\.8<\/td><td class="num">0\.3<\/td><td class="num">2\.0<\/td><td>-<\/td><td>-<\/td>/, 'no services figure: no difference');
+  t.match(section, /3 queries, 1 answered with series, <span class="bad">1 answered wrongly<\/span>/);
+  t.match(section, /kube-state-metrics: only in the cluster/);
+  t.match(section, /<span class="bad">returned &lt;no&gt; series<\/span>/, 'the problem shown, escaped');
+  const bad = buildReport(fixtureRun(t, { 'prometheus.json': { ...PROMETHEUS, serviceLatency: { ...PROMETHEUS.serviceLatency, routes: { grpc: { p50: 'fast' } } } } }));
+  t.match(bad.problems, [{ file: 'prometheus.json', message: /grpc\.p50 must be a number or null/ }]);
+  t.notOk(bad.sections.includes('prometheus'));
 });
 
 t.test('capacity searched at several replica counts: a replicas column', async (t) => {

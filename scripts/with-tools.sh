@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm run demo`, `npm run capacity` and `npm run bench`: install what the local benchmark needs on a fresh machine (npm
-# packages, redis-server, k6 and FerretDB), then run the given entry point with the given flags.
+# packages, redis-server, k6, FerretDB, Toxiproxy and Prometheus), then run the given entry point with the given flags.
 #   bash scripts/with-tools.sh demo/main.ts [flags]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -11,6 +11,8 @@ const DESCRIBED: Record<string, string> = {
   'route-samples.csv.gz': "k6's route_* samples, one row each (k6 CSV)",
   'k6.log': "k6's log with the ack lines",
   stack: 'every process log and the endpoints',
+  'prometheus.json': "what the run's Prometheus answered: every Benchmark dashboard query, the services' latency per route",
+  prometheus: "Prometheus's configuration, scrape targets file and log",
 };
 
 export default section<string[]>({

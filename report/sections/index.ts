@@ -5,10 +5,11 @@ import cost from './cost.js';
 import faults from './faults.js';
 import files from './files.js';
 import latency from './latency.js';
+import prometheus from './prometheus.js';
 import reconciliation from './reconciliation.js';
 import replicas from './replicas.js';
 import split from './split.js';
 import throughput from './throughput.js';
 import verdict from './verdict.js';
 
-export const SECTIONS: readonly AnySection[] = [verdict, latency, throughput, split, reconciliation, faults, replicas, cost, capacity, files];
+export const SECTIONS: readonly AnySection[] = [verdict, latency, prometheus, throughput, split, reconciliation, faults, replicas, cost, capacity, files];
