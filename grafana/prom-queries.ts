@@ -74,7 +74,7 @@ export function configuredWeight(refId: string, httpRoute: string): PromQuery {
   return q(refId, `max by (route) (${named})`, 'configured {{route}}');
 }
 
-const envoyRouted = `sum by (route) (label_replace(rate(${ENVOY_METRICS.upstreamRequestsTotal}{${ENVOY_METRICS.clusterLabel}=~"${ROUTES.join('|')}"}[${ri}]), "route", "$1", "${ENVOY_METRICS.clusterLabel}", "(.*)"))`;
+const envoyRouted = `sum by (route) (${ROUTES.reduce((e, r) => `label_replace(${e}, "route", "${r}", "${ENVOY_METRICS.clusterLabel}", "${r}")`, `rate(${ENVOY_METRICS.upstreamRequestsTotal}{${ENVOY_METRICS.clusterLabel}=~"${ROUTES.join('|')}"}[${ri}])`)})`;
 
 export const PROM_QUERIES = {
   serviceRate: q('A', `sum by (route) (rate(${http}_count{${course}, ${restServices}}[${ri}]))`, '{{route}}'),
@@ -103,7 +103,8 @@ export const PROM_QUERIES = {
       'linkerd {{backend_name}}',
     ),
     // Locally: what Envoy, the ingress, sent to each route's cluster (no Linkerd there). Its clusters are
-    // named after the routes; label_replace gives them the `route` label the other queries use.
+    // named after the routes; label_replace gives them the `route` label the other queries use (one per
+    // route with literal names: a "$1" replacement would read as a Grafana variable).
     q('C', `${envoyRouted} / scalar(sum(${envoyRouted}))`, 'envoy {{route}}'),
   ],
   replicas: [

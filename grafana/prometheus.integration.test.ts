@@ -1,5 +1,5 @@
 // The Benchmark dashboard's PromQL against the real Prometheus (3.16.0, built by `npm run tools`), after
-// a short real run: the local stack (real services, Redis, the MongoDB-wire server, the ingress),
+// a short real run: the local stack (real services, Redis, the MongoDB-wire server, Envoy as the ingress),
 // Prometheus scraping them with the demo's configuration, real k6 pushing its metrics through its
 // remote-write output, and a few seconds in which Redis hangs (SIGSTOP), so the queries that only answer
 // after a failure have one (route B answers 5xx; which store calls fail is not asserted: a run here saw
@@ -95,7 +95,7 @@ t.test('every Benchmark query, asked of the real Prometheus after a short real r
   t.same(labelValues(PROM_QUERIES.k6Rate, 'route'), ['grpc', 'redis'], "k6's per-route rate, pushed by its remote-write output");
   t.same(labelValues(PROM_QUERIES.storeWriteLatency[0], 'store'), ['mongodb', 'redis'], 'store write latency for both stores (insert, apply)');
   t.ok(labelValues(PROM_QUERIES.serviceErrorRate, 'route').includes('redis'), 'the hang shows as route B 5xx');
-  t.same(labelValues(PROM_QUERIES.scrapeUp, 'job'), ['splitbench-ingress', 'splitbench-services'], 'up per scrape job');
+  t.same(labelValues(PROM_QUERIES.scrapeUp, 'job'), ['envoy', 'splitbench-services'], 'up per scrape job (Envoy, the ingress, on its admin port)');
 
   // Every metric the services define is read by some dashboard query.
   const read = new Set(record.answers.flatMap((a) => a.metrics));
