@@ -5,7 +5,7 @@
 import t from 'tap';
 import type { CapacityReport } from '../capacity/report.js';
 import { costReport, type CostReport } from '../cost/cost.js';
-import { knots } from '../cost/curve.js';
+import { fitOf as fitOfPoints, knots } from '../cost/curve.js';
 import { buildCurves, type CostWindow } from '../cost/curves.js';
 import { FAULTS_SCHEMA, type FaultOutcome } from '../faults/analysis.js';
 import { REPLICAS_SCHEMA, type ReplicaTimeline } from '../stack/autoscaling.js';
@@ -176,6 +176,9 @@ t.test('the cost curves: a line per process through its rates, its points marked
   t.match(row('grpc-client'), new RegExp(`<td class="num">4</td><td>100 \\.\\. 400</td><td class="num">8\\.0</td>.*<td>${u('grpc-client')}</td>.*<td>1 core</td><td>\\d+ \\(extrapolated\\)</td>`), 'grpc-client: 4 rates, idle 8 ms/s, its uncertainty, one core reached beyond the measured rates');
   t.match(row('mongo'), /<td>the machine&#39;s<\/td><td>-<\/td>/, 'MongoDB-wire: only the machine bounds it');
   t.match(row('k6'), /<td>± unknown \(2 rates\)<\/td><td>-<\/td><td>-<\/td>/, 'two rates: no leave-one-out, no repeats, uncertainty unknown');
+  const idleOnly = gc.points.filter((p) => p.source === 'idle');
+  const single = buildReport(fixtureRun(t, { 'cost-curve.json': { ...CURVES, processes: [{ ...gc, points: idleOnly, fit: fitOfPoints(idleOnly) }] } })).html;
+  t.match(single, /<td>± unknown \(1 rate\)<\/td><td>-<\/td><td>-<\/td><td>1 core<\/td><td>-<\/td>/, 'one rate: no slope, so no rate at the ceiling either');
   const bad = buildReport(fixtureRun(t, { 'cost-curve.json': { ...CURVES, processes: [{ ...gc, points: [{ ...gc.points[0], source: 'guess' }] }] } }));
   t.match(bad.problems, [{ file: 'cost-curve.json', message: /processes\[0\]\.points\[0\]\.source must be one of idle, trial, run, got "guess"/ }], 'a bad file is named, not drawn');
 });

@@ -131,7 +131,9 @@ function ceilingText(p: ProcessCurve): { ceiling: string | null; at: string | nu
   const cores = PROCESS_LOAD[p.process]?.ceilingCores ?? null;
   if (cores === null) return { ceiling: PROCESS_LOAD[p.process] ? "the machine's" : null, at: null };
   const at = rateAtCpu(p.points, cores * 1000);
-  return { ceiling: `${cores} core${cores === 1 ? '' : 's'}`, at: at === null ? 'not on this curve' : `${fixed(at.rps, 0)}${at.extrapolated ? ' (extrapolated)' : ''}` };
+  // One rate is no slope to read a ceiling off ('-'); a curve that never rises toward it does not reach it.
+  const none = p.fit.rates < 2 ? null : 'not on this curve';
+  return { ceiling: `${cores} core${cores === 1 ? '' : 's'}`, at: at === null ? none : `${fixed(at.rps, 0)}${at.extrapolated ? ' (extrapolated)' : ''}` };
 }
 
 export default section<CostCurves>({
