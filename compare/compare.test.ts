@@ -5,6 +5,8 @@ import t from 'tap';
 import { TIMESERIES_SCHEMA, type TimeSeries } from '../contract/timeseries.js';
 import { buildSummary, type DemoSummary } from '../demo/summary.js';
 import { k6SummaryFixture } from '../reconcile/k6-summary-fixture.js';
+import { costReport } from '../cost/cost.js';
+import { parseCost } from '../report/sections/cost.js';
 import { compareRuns, UNROUTED, type ComparisonRow } from './compare.js';
 import { formatComparison } from './format.js';
 import type { Run } from './runs.js';
@@ -69,4 +71,34 @@ t.test('a run without a summary of its own: the time series\' totals, and the co
   t.match(formatComparison(c), /^A: a \(no verdict; totals from timeseries\.json: the run has no summary of its own\)\nB: b \(PASS\)\n/);
   const noK6 = { ...b.summary!, k6: null };
   t.equal(compareRuns(a, { ...b, summary: noK6 }).b.totalsFrom, 'timeseries.json', 'nor does a summary without k6\'s figures (k6 wrote none)');
+});
+
+/** cost.json as the demo writes it (cost/cost.ts) and compare reads it: `acked` per route over 10 s, one process per replica. */
+function cost(acked: number, cpuMs: number, replicas = 1): ReturnType<typeof parseCost> {
+  const names = ['grpc-client', 'grpc-server', 'redis-writer'].flatMap((s) => Array.from({ length: replicas }, (_, i) => `${s}-${i + 1}`));
+  const usage = [...names, 'redis', 'mongo'].map((process) => ({ process, cpuMs, peakRssBytes: 1, samples: 10 }));
+  return parseCost(JSON.parse(JSON.stringify(costReport(usage, { from: 0, to: 10_000 }, { grpc: acked, redis: acked }, { grpc: acked, redis: acked }))), 'cost.json');
+}
+
+t.test('CPU per ack per route, untested, with the rates it holds at; a warning when they differ by more than 10% or in replicas', async (t) => {
+  const s = summary('a', { requests: 1000, acknowledged: 1000, p99: 30 }, { requests: 1000, acknowledged: 1000, p99: 20 });
+  const run = (name: string, c?: ReturnType<typeof cost>): Run => ({ name, dir: name, summary: s, series: undefined, ...(c ? { cost: c } : {}) });
+  // A: 200 + 200 acks in 10 s = 40 req/s; B 41 req/s (+2.5%), and more CPU.
+  const near = compareRuns(run('a', cost(200, 1000)), run('b', cost(205, 1500)));
+  t.match(row(near.rows, 'grpc', 'CPU ms per ack'), { a: 12.5, b: 18.293, test: null, pValue: null, significant: false }, "(grpc-client + grpc-server + half of MongoDB) / acks: 2500 / 200, 3750 / 205");
+  t.match(near.costRates, { rel: 0.025, differ: false });
+  t.match(formatComparison(near), /\nCPU ms per ack holds A at 40\.0 req\/s achieved \(acknowledged, over 10 s\), 1 replica of each service, B at 41\.0 req\/s .*\(\+3%\): comparable/);
+  t.notMatch(formatComparison(near), /WARNING/);
+
+  const far = compareRuns(run('a', cost(200, 1000)), run('b', cost(500, 1500)));
+  t.match(far.costRates, { rel: 1.5, differ: true });
+  t.match(formatComparison(far), /\nWARNING: CPU ms per ack holds A at 40\.0 req\/s .*, B at 100\.0 req\/s .*\(\+150%\): rates more than 10% apart/);
+  t.match(compareRuns(run('a', cost(200, 1000)), run('b', cost(200, 1000, 2))).costRates, { rel: 0, differ: true }, 'the same rate over other replicas is another rate per replica');
+
+  const one = compareRuns(run('a', cost(200, 1000)), run('b'));
+  t.match(row(one.rows, 'redis', 'CPU ms per ack'), { b: null, diff: null });
+  t.match(one.costRates, { b: null, rel: null, differ: false });
+  t.match(formatComparison(one), /B no cost\.json/);
+  t.equal(compareRuns(run('a'), run('b')).costRates, null, 'neither run measured its cost: no rows, no note');
+  t.notOk(row(compareRuns(run('a'), run('b')).rows, 'grpc', 'CPU ms per ack'));
 });

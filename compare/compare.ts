@@ -9,10 +9,16 @@
  * totals, and the comparison says which file each run's came from. The per-second percentiles the
  * latency test needs are only in timeseries.json.
  *
+ * CPU per acknowledged request (cost.json) is a row per route too, untested (one figure per run: no
+ * noise within the run to test it against). It holds only at the rate it was measured at (it falls as
+ * the rate per replica rises), so the comparison records both runs' rates and whether they differ by more
+ * than RATE_TOLERANCE, or their replicas differ: then those rows compare rates as much as runs.
+ *
  * Many figures are tested at once, so a fair pair of runs would show some "difference" by chance at a
  * fixed level per test; the family's level (default 1%) is split over the tests made (Bonferroni).
  */
 import { ROUTES } from '../contract/routes.js';
+import type { CostRate } from '../cost/cost.js';
 import type { DemoSummary } from '../demo/summary.js';
 import type { Run } from './runs.js';
 import { fisherExact, mannWhitney } from './stats.js';
@@ -21,7 +27,7 @@ export type Test = 'fisher-exact' | 'mann-whitney' | null;
 
 export interface ComparisonRow {
   route: string;
-  figure: 'requests' | 'error rate' | 'p50 ms' | 'p95 ms' | 'p99 ms' | 'share of requests';
+  figure: 'requests' | 'error rate' | 'p50 ms' | 'p95 ms' | 'p99 ms' | 'share of requests' | 'CPU ms per ack';
   a: number | null;
   b: number | null;
   /** b - a. */
@@ -40,6 +46,18 @@ export type TotalsSource = 'summary.json' | 'timeseries.json';
 /** Requests whose answer named no route of the split (k6's `unrouted`; every one failed): a row of its own. */
 export const UNROUTED = 'unrouted';
 
+/** Rates further apart than this (relative to A's) make the CPU-per-request rows a comparison of rates. */
+export const RATE_TOLERANCE = 0.1;
+
+/** The rates the two runs' cost figures hold at; `differ`: beyond RATE_TOLERANCE, or other replicas. */
+export interface CostRates {
+  a: CostRate | null;
+  b: CostRate | null;
+  /** (b - a) / a of the achieved rates; null without both. */
+  rel: number | null;
+  differ: boolean;
+}
+
 export interface Comparison {
   a: { name: string; verdict: string | null; totalsFrom: TotalsSource | null };
   b: { name: string; verdict: string | null; totalsFrom: TotalsSource | null };
@@ -47,6 +65,8 @@ export interface Comparison {
   /** familyAlpha / tests made. */
   testAlpha: number;
   rows: ComparisonRow[];
+  /** Null when neither run measured its cost. */
+  costRates: CostRates | null;
 }
 
 interface RouteFigures {
@@ -105,6 +125,14 @@ const diffOf = (a: number | null, b: number | null): Pick<ComparisonRow, 'diff' 
   rel: a === null || b === null || a === 0 ? null : (b - a) / a,
 });
 
+export function costRates(a: CostRate | null, b: CostRate | null): CostRates {
+  const ra = a?.achievedRps ?? null;
+  const rb = b?.achievedRps ?? null;
+  const rel = ra === null || rb === null || ra === 0 ? null : (rb - ra) / ra;
+  const replicasDiffer = a !== null && b !== null && JSON.stringify(Object.entries(a.replicas).sort()) !== JSON.stringify(Object.entries(b.replicas).sort());
+  return { a, b, rel, differ: (rel !== null && Math.abs(rel) > RATE_TOLERANCE) || replicasDiffer };
+}
+
 export function compareRuns(a: Run, b: Run, opts: { familyAlpha?: number } = {}): Comparison {
   const familyAlpha = opts.familyAlpha ?? 0.01;
   const ra = figuresOf(a);
@@ -133,6 +161,13 @@ export function compareRuns(a: Run, b: Run, opts: { familyAlpha?: number } = {})
       rows.push({ route, figure: `${p} ms`, a: va, b: vb, ...diffOf(va, vb), test: 'mann-whitney', pValue: fa && fb ? mannWhitney(fa.perSecond[p], fb.perSecond[p]) : null });
     }
   }
+  if (a.cost || b.cost) {
+    for (const route of ROUTES) {
+      const ca = a.cost?.routes[route]?.cpuMsPerAck ?? null;
+      const cb = b.cost?.routes[route]?.cpuMsPerAck ?? null;
+      rows.push({ route, figure: 'CPU ms per ack', a: ca, b: cb, ...diffOf(ca, cb), test: null, pValue: null });
+    }
+  }
   const tests = rows.filter((r) => r.pValue !== null).length;
   const testAlpha = tests > 0 ? familyAlpha / tests : familyAlpha;
   return {
@@ -141,5 +176,6 @@ export function compareRuns(a: Run, b: Run, opts: { familyAlpha?: number } = {})
     familyAlpha,
     testAlpha,
     rows: rows.map((r) => ({ ...r, significant: r.pValue !== null && r.pValue < testAlpha })),
+    costRates: a.cost || b.cost ? costRates(a.cost?.rate ?? null, b.cost?.rate ?? null) : null,
   };
 }

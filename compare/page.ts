@@ -6,7 +6,9 @@ import { esc, table } from '../report/html.js';
 import { renderPage } from '../report/page.js';
 import { routeColor, type ChartSpec } from '../report/section.js';
 import type { Comparison } from './compare.js';
-import { difference, testName, totalsNote, value, verdictOf } from './format.js';
+import { CURVE_HEADERS, CURVE_NOTE, curveLines } from './curve-format.js';
+import type { CurveComparison } from './curves.js';
+import { costRatesNote, difference, testName, totalsNote, value, verdictOf } from './format.js';
 import type { Run } from './runs.js';
 import { pValue } from '../format/table.js';
 
@@ -48,6 +50,7 @@ export function comparePage(c: Comparison, a: Run, b: Run): string {
     `<p>A: <b>${esc(c.a.name)}</b> (${esc((c.a.verdict ?? 'no verdict') + totalsNote(c.a))}), B: <b>${esc(c.b.name)}</b> (${esc((c.b.verdict ?? 'no verdict') + totalsNote(c.b))}).</p>` +
     `<p class="differences">${significant} difference(s) beyond noise.</p>` +
     table(['route', 'figure', 'A', 'B', 'B - A', 'test', 'p', 'beyond noise'], rows, 'compare') +
+    (c.costRates === null ? '' : `<p class="cost-rates${c.costRates.differ ? ' bad' : ''}">${esc(costRatesNote(c))}</p>`) +
     `<p class="note">Beyond noise: p &lt; ${esc(c.testAlpha.toPrecision(2))}, the family's ${c.familyAlpha} split over the tests made (Bonferroni). ` +
     "Each run's totals are its summary.json's, the figures of its verdict. " +
     "Error rates and shares: Fisher's exact test on the counts. Latency: Mann-Whitney U on the two runs' per-second percentiles " +
@@ -56,4 +59,15 @@ export function comparePage(c: Comparison, a: Run, b: Run): string {
   const sections = [{ id: 'comparison', title: 'Side by side', html: summary }];
   if (charts.length) sections.push({ id: 'latency', title: 'Latency, second by second', html: '<p>x: seconds since each run\'s first sample.</p>' + charts.map((ch) => `<div class="chart" id="${esc(ch.id)}"></div>`).join('') });
   return renderPage({ title: `splitbench: ${a.name} vs ${b.name}`, subtitle: '', sections, charts, marks: [], problems: [] });
+}
+
+/** The page of two capacity runs' cost curves: the table, with the ratios beyond the curves' uncertainty highlighted. */
+export function curveComparePage(c: CurveComparison): string {
+  const rows = curveLines(c).map((l) => [l.process, l.rps, l.a, l.b, l.ratio, l.aUncertainty, l.bUncertainty, { html: esc(l.beyond), cls: l.beyond === 'yes' ? 'sig' : '' }]);
+  const only = [c.onlyA.length ? `Only in A: ${c.onlyA.join(', ')}.` : '', c.onlyB.length ? `Only in B: ${c.onlyB.join(', ')}.` : ''].filter(Boolean).join(' ');
+  const html =
+    `<p>A: <b>${esc(c.a.name)}</b> (cost curves from ${esc(c.a.from)}), B: <b>${esc(c.b.name)}</b> (from ${esc(c.b.from)}).</p>` +
+    table([...CURVE_HEADERS], rows, 'compare') +
+    `<p class="note">${esc(CURVE_NOTE)}${only ? ` ${esc(only)}` : ''}</p>`;
+  return renderPage({ title: `splitbench cost curves: ${c.a.name} vs ${c.b.name}`, subtitle: '', sections: [{ id: 'cost-curves', title: 'CPU against the rate, side by side', html }], charts: [], marks: [], problems: [] });
 }

@@ -2,7 +2,11 @@
 // tested against real /proc and prom-client output in stack/resources.test.ts).
 import t from 'tap';
 import type { ResourceSample } from '../stack/resources.js';
-import { costReport } from './cost.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { costRate, costReport } from './cost.js';
+import { runWindow } from './run-window.js';
 import { HEAP_GROWTH_BOUND_BYTES, memoryGrowth, slope } from './growth.js';
 import { usageBetween } from './usage.js';
 
@@ -56,4 +60,16 @@ t.test('memory growth: a leak is sustained, a one-off step is not', async (t) =>
   t.ok(client!.heapPer10Min! > HEAP_GROWTH_BOUND_BYTES && client!.sustained, `a leak of 40 MiB / 10 min is sustained (${client!.heapPer10Min})`);
   t.equal(writer?.sustained, false, 'a step that flattens is not');
   t.equal(writer?.heapSecondHalfPer10Min, 0);
+});
+
+t.test("a cost report's rate: acknowledged requests over its own window, and the replicas that ran", async (t) => {
+  const usage = ['grpc-client-1', 'grpc-client-2', 'grpc-server-1', 'grpc-server-2', 'redis-writer-1', 'redis', 'mongo', 'ingress', 'k6'].map((process) => ({ process, cpuMs: 2000, peakRssBytes: 1, samples: 5 }));
+  const report = costReport(usage, { from: 5000, to: 15_000 }, { grpc: 300, redis: 100 }, { grpc: 300, redis: 100 });
+  t.same(costRate(report), { windowS: 10, achievedRps: 40, routeRps: { grpc: 30, redis: 10 }, replicas: { 'grpc-client': 2, 'grpc-server': 2, 'redis-writer': 1 } }, 'stores, ingress and k6 are not replicas');
+  t.equal(costRate({ ...report, window: { from: 1, to: 1 } }).achievedRps, null, 'an empty window has no rate');
+  // npm run cost --check reads the same rate from the run's cost.json.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'splitbench-cost-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(path.join(dir, 'cost.json'), JSON.stringify(report));
+  t.same(runWindow(dir), { source: 'run', windowS: 10, replicas: 2, routeRps: { grpc: 30, redis: 10 }, cpuMsPerS: { 'grpc-client': 400, 'grpc-server': 400, 'redis-writer': 200, redis: 200, mongo: 200, ingress: 200, k6: 200 } });
 });

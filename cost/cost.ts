@@ -65,3 +65,33 @@ export function costReport(usage: ProcessUsage[], window: { from: number; to: nu
   }
   return { schema: COST_SCHEMA, window, processes, routes, rule: 'route cost = its processes + MongoDB CPU x the route\'s share of the stored records; ingress and k6 apart' };
 }
+
+/** The replicated services: one process per replica (the stores, the ingress and k6 run once). */
+export const REPLICATED_SERVICES = ['grpc-client', 'grpc-server', 'redis-writer'] as const;
+
+/**
+ * The rate a cost report's figures hold at. CPU per request falls as the rate per replica rises (the
+ * cost curves of `npm run capacity` measure by how much), so a figure means nothing without it.
+ */
+export interface CostRate {
+  /** The measured window, seconds. */
+  windowS: number;
+  /** Acknowledged requests per second over the window, all routes; null for an empty window. */
+  achievedRps: number | null;
+  routeRps: Record<RouteName, number>;
+  /** Processes of each replicated service that ran in the window (an autoscaled run: every one that ran at some point). */
+  replicas: Record<string, number>;
+}
+
+/** From the report's own window and counts, so the rate is the one its figures were divided by. */
+export function costRate(c: { window: { from: number; to: number }; routes: Record<RouteName, { acknowledged: number }>; processes: readonly { service: string }[] }): CostRate {
+  const windowS = (c.window.to - c.window.from) / 1000;
+  const routeRps = Object.fromEntries(ROUTES.map((r) => [r, windowS > 0 ? c.routes[r].acknowledged / windowS : 0])) as Record<RouteName, number>;
+  const acked = ROUTES.reduce((n, r) => n + c.routes[r].acknowledged, 0);
+  const replicas: Record<string, number> = {};
+  for (const s of REPLICATED_SERVICES) {
+    const n = c.processes.filter((p) => p.service === s).length;
+    if (n > 0) replicas[s] = n;
+  }
+  return { windowS, achievedRps: windowS > 0 ? acked / windowS : null, routeRps, replicas };
+}

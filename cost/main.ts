@@ -8,7 +8,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, parse, parseCommandLine, usageFailure } from '../cli/options.js';
 import { ROUTES, type RouteName } from '../contract/routes.js';
-import { COST_CURVE_SCHEMA } from './curve.js';
+import { parseCostCurves } from '../report/sections/cost-curve.js';
 import { formatCheck, formatCurves, formatPrediction } from './curve-format.js';
 import { checkPrediction, predict, type CostCurves } from './curves.js';
 import { runWindow } from './run-window.js';
@@ -47,8 +47,7 @@ if (f.atRate === undefined && f.check === undefined) usageFailure(program, 'give
 const file = existsSync(f.curve) && statSync(f.curve).isDirectory() ? path.join(f.curve, 'cost-curve.json') : f.curve;
 let curves: CostCurves;
 try {
-  curves = JSON.parse(readFileSync(file, 'utf8')) as CostCurves;
-  if (curves.schema !== COST_CURVE_SCHEMA) throw new Error(`schema ${JSON.stringify(curves.schema)}, expected ${COST_CURVE_SCHEMA}`);
+  curves = parseCostCurves(JSON.parse(readFileSync(file, 'utf8')), file);
 } catch (err) {
   usageFailure(program, `cannot read the cost curves from ${file}: ${(err as Error).message} (npm run capacity writes them)`);
   process.exit();

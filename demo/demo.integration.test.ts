@@ -12,9 +12,9 @@ t.test('npm run demo, short: PASS, nothing lost, split within its test, every re
   const out = mkdtempSync(path.join(os.tmpdir(), 'splitbench-demo-'));
   t.teardown(() => rmSync(out, { recursive: true, force: true }));
   const { code, output } = await runTsx('demo/main.ts', ['--duration', '5s', '--rate', '40', '--pool', '500', '--out', out,
-    // The chain is under test here, not its speed: other tests load this machine at the same time,
-    // so latency thresholds are set out of reach (the demo's defaults are 50 and 100 ms).
-    '--p95', '10000', '--p99', '20000']);
+    // The chain is under test here, not its speed: other tests load this machine at the same time, so
+    // no latency or error-rate threshold is judged (errors still show: every request must be acknowledged).
+    '--no-thresholds']);
   t.equal(code, 0, 'exit 0 on PASS');
   if (code !== 0) t.comment(output.slice(-4000));
   const runs = readdirSync(out);
@@ -33,7 +33,8 @@ t.test('npm run demo, short: PASS, nothing lost, split within its test, every re
   }
   t.equal(summary.routes.grpc.acknowledged + summary.routes.redis.acknowledged, summary.k6.requests, 'every request acknowledged');
   t.equal(summary.split.n, summary.k6.requests, 'the split test counts the measured run only, not the warm-up');
-  t.match(summary.environment, { node: process.version, k6: /^v2\./, settings: { rate: 40 } });
+  t.match(summary.environment, { node: process.version, k6: /^v2\./, settings: { rate: 40, thresholds: 'off' } });
+  t.match(output, /thresholds off \(--no-thresholds\)/, 'and the summary says nothing was judged');
   for (const f of ['report.html', 'k6-summary.json', 'k6.log', 'reconcile.json', 'prometheus.json', 'prometheus/prometheus.log', 'stack/logs/ingress.log', 'stack/endpoints.json']) {
     t.ok(existsSync(path.join(dir, f)), `${f} written`);
   }

@@ -1,5 +1,7 @@
 /** The demo's result as text: the table and verdict a person reads at the end of `npm run demo`. */
 import { NO_ROUTE } from '../contract/routes.js';
+import { costRate } from '../cost/cost.js';
+import { describeCostRate } from '../cost/cost-format.js';
 import { HEAP_GROWTH_BOUND_BYTES } from '../cost/growth.js';
 import { MIN_OUTSIDE_SHARE } from '../faults/analysis.js';
 import { ms, pct, routeTable, table } from '../format/table.js';
@@ -159,6 +161,8 @@ function costLines(c: NonNullable<DemoSummary['cost']>): string[] {
   const mb = (b: number): string => (b / 2 ** 20).toFixed(0);
   return [
     `cost (CPU ms per acknowledged request; ${c.rule})`,
+    // The figures fall as the rate per replica rises: a table without its rate invites comparing unlike runs.
+    `these figures hold ${describeCostRate(costRate(c))}; at another rate they differ (npm run cost reads the cost curves)`,
     ...Object.entries(c.routes).map(([r, x]) => `${r.padEnd(6)} ${x.cpuMsPerAck ?? '-'} ms/req, peak RSS ${mb(x.peakRssBytes)} MiB`),
     `per process: ${c.processes.map((p) => `${p.process} ${p.cpuMsPerAck ?? '-'}`).join(', ')}`,
   ];

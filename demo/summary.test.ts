@@ -6,6 +6,7 @@ import { k6SummaryFixture } from '../reconcile/k6-summary-fixture.js';
 import { reconcile, type StoreSnapshot } from '../reconcile/reconcile.js';
 import { assembleReport, type ReconcileReport } from '../reconcile/run.js';
 import { splitTest } from '../reconcile/split-test.js';
+import { costReport } from '../cost/cost.js';
 import type { FaultAnalysis } from '../faults/analysis.js';
 import type { CpuPart, MachineLoad } from './machine.js';
 import { formatSummary } from './summary-text.js';
@@ -186,4 +187,14 @@ t.test('a machine the system could not get: latency findings reported, not judge
   t.same(drained.findings.filter((x) => x.kind.startsWith('fault-not')).map((x) => [x.kind, x.severity]), [['fault-not-recovered', 'fail'], ['fault-not-settled', 'warn']], 'a backlog not drained in time is excused (it drains at the spare capacity other work took); a route that never answered again is not');
   const starved = machine({ mongo: 0.5, k6: 0.95, demo: 0.01, other: 0.04, steal: 0, idle: 0.5 }, ['k6-starved'], 300);
   t.match(buildSummary({ ...base, machine: starved, k6: { exitCode: 99, summary: latency } }).reasons[0], /k6 was starved: busy 0\.95 cores \(bound 0\.85\) and it dropped 300 iterations/);
+});
+
+t.test('the cost table says at which rate and replicas its figures hold', async (t) => {
+  // 20 s, 400 + 400 acknowledged: 40 req/s; two replicas of each service.
+  const usage = ['grpc-client-1', 'grpc-client-2', 'grpc-server-1', 'grpc-server-2', 'redis-writer-1', 'redis-writer-2', 'redis', 'mongo', 'k6'].map((process) => ({ process, cpuMs: 1000, peakRssBytes: 2 ** 26, samples: 20 }));
+  const cost = costReport(usage, { from: 0, to: 20_000 }, { grpc: 400, redis: 400 }, { grpc: 400, redis: 400 });
+  const text = formatSummary(buildSummary({ ...base, cost }));
+  t.match(text, /cost \(CPU ms per acknowledged request;.*\n\s*these figures hold at 40\.0 req\/s achieved \(acknowledged, over 20 s\), 2 replicas of each service; at another rate they differ/);
+  const uneven = costReport(usage.filter((u) => u.process !== 'redis-writer-2'), { from: 0, to: 20_000 }, { grpc: 400, redis: 400 }, { grpc: 400, redis: 400 });
+  t.match(formatSummary(buildSummary({ ...base, cost: uneven })), /replicas grpc-client 2, grpc-server 2, redis-writer 1;/, 'unequal replicas: each service named');
 });

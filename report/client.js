@@ -44,6 +44,52 @@
     };
   }
 
+  /**
+   * Draws the series that have `markers` as marks in their colour, one per value: 'dot' filled,
+   * 'square' hollow, 'triangle' filled (uPlot's own points have one shape per series).
+   */
+  function markersPlugin(spec) {
+    return {
+      hooks: {
+        draw: function (u) {
+          var ctx = u.ctx;
+          var dpr = window.devicePixelRatio;
+          var r = 4 * dpr;
+          ctx.save();
+          ctx.lineWidth = 1.5 * dpr;
+          for (var k = 0; k < spec.series.length; k++) {
+            var s = spec.series[k];
+            if (!s.markers || !u.series[k + 1].show) continue;
+            ctx.strokeStyle = s.color;
+            ctx.fillStyle = s.color;
+            for (var i = 0; i < s.values.length; i++) {
+              var v = s.values[i];
+              var m = s.markers[i];
+              if (v === null || v === undefined || !m) continue;
+              var x = u.valToPos(spec.x[i], 'x', true);
+              var y = u.valToPos(v, 'y', true);
+              ctx.beginPath();
+              if (m === 'square') {
+                ctx.rect(x - r, y - r, 2 * r, 2 * r);
+                ctx.stroke();
+              } else if (m === 'triangle') {
+                ctx.moveTo(x, y - r);
+                ctx.lineTo(x + r, y + r);
+                ctx.lineTo(x - r, y + r);
+                ctx.closePath();
+                ctx.fill();
+              } else {
+                ctx.arc(x, y, r, 0, 2 * Math.PI);
+                ctx.fill();
+              }
+            }
+          }
+          ctx.restore();
+        },
+      },
+    };
+  }
+
   function countPoints(spec) {
     var n = 0;
     for (var i = 0; i < spec.series.length; i++) {
@@ -63,9 +109,16 @@
         stroke: s.color,
         width: s.width || 1.5,
         dash: s.dash,
-        spanGaps: false,
+        spanGaps: s.spanGaps === true,
         points: { show: false },
-        paths: s.stepped ? uPlot.paths.stepped({ align: 1 }) : undefined,
+        // Marked values draw no line: markersPlugin draws them.
+        paths: s.markers
+          ? function () {
+              return null;
+            }
+          : s.stepped
+            ? uPlot.paths.stepped({ align: 1 })
+            : undefined,
       });
     }
     var y = {};
@@ -81,12 +134,12 @@
       height: 260,
       series: series,
       scales: { x: time && tMax > tMin ? { time: true, range: [tMin, tMax] } : { time: time }, y: y },
-      axes: [time ? { incrs: TIME_INCRS } : {}, { label: spec.yLabel }],
+      axes: [time ? { incrs: TIME_INCRS } : { label: spec.xLabel }, { label: spec.yLabel }],
       bands: (spec.bands || []).map(function (b) {
         return { series: [b.upper + 1, b.lower + 1], fill: b.fill };
       }),
       cursor: time ? { sync: { key: 'run-time' } } : {},
-      plugins: time ? [marksPlugin()] : [],
+      plugins: (time ? [marksPlugin()] : []).concat(spec.series.some(function (s) { return s.markers; }) ? [markersPlugin(spec)] : []),
     };
   }
 

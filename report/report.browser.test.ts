@@ -45,8 +45,9 @@ function slowerCopy(from: string, to: string): void {
 t.test('the report of a real run, and the compare page, in headless Chromium', { skip }, async (t) => {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
-  // 10 s: enough seconds per run for the per-second latency test to separate two runs at all.
-  const demo = await runTsx('demo/main.ts', ['--duration', '10s', '--rate', '40', '--pool', '500', '--out', OUT, '--p95', '10000', '--p99', '20000']);
+  // 10 s: enough seconds per run for the per-second latency test to separate two runs at all. The report
+  // is under test, not this shared machine's speed: no thresholds judged (--no-thresholds).
+  const demo = await runTsx('demo/main.ts', ['--duration', '10s', '--rate', '40', '--pool', '500', '--out', OUT, '--no-thresholds']);
   const runs = readdirSync(OUT).filter((f) => f.startsWith('demo-'));
   t.equal(runs.length, 1, 'one run folder');
   const dir = path.join(OUT, runs[0]!);

@@ -24,7 +24,17 @@ export interface ChartSeries {
   stepped?: boolean;
   /** Hidden from the legend and the cursor readout (the edges of a band). */
   quiet?: boolean;
+  /** Join the values across nulls (a line through points that sit at other series' x). */
+  spanGaps?: boolean;
+  /**
+   * Draw the values as marks, not a line: one per value, its shape by kind (client.js: a filled dot, a
+   * hollow square, a triangle). For points whose origin matters (cost curves: trial, idle, run).
+   */
+  markers?: (PointMarker | null)[];
 }
+
+/** The kinds of mark client.js draws. */
+export type PointMarker = 'dot' | 'square' | 'triangle';
 
 /** One chart: an x axis (epoch seconds, or plain seconds when `xTime` is false) and its series. */
 export interface ChartSpec {
@@ -39,6 +49,8 @@ export interface ChartSpec {
   yRange?: [number, number];
   /** Default true: x is epoch seconds, drawn as clock time, shaded by the fault windows. */
   xTime?: boolean;
+  /** The x axis's label when x is not time. */
+  xLabel?: string;
 }
 
 export interface Rendered {

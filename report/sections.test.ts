@@ -5,6 +5,8 @@
 import t from 'tap';
 import type { CapacityReport } from '../capacity/report.js';
 import { costReport, type CostReport } from '../cost/cost.js';
+import { fitOf as fitOfPoints, knots } from '../cost/curve.js';
+import { buildCurves, type CostWindow } from '../cost/curves.js';
 import { FAULTS_SCHEMA, type FaultOutcome } from '../faults/analysis.js';
 import { REPLICAS_SCHEMA, type ReplicaTimeline } from '../stack/autoscaling.js';
 import type { Test } from 'tap';
@@ -21,6 +23,8 @@ import type { PrometheusRecord } from '../demo/prometheus-run.js';
 import { PROMETHEUS_SCHEMA } from '../grafana/prometheus-answers.js';
 import { hasChromium, launch, openPage } from './browser.js';
 import { buildReport, writeReport } from './build.js';
+import { renderPage } from './page.js';
+import { scatterColumns } from './sections/cost-curve.js';
 import { splitOverTime } from './sections/split.js';
 
 const T0 = 1795786469000;
@@ -105,12 +109,24 @@ const CAPACITY: CapacityReport = {
   ],
 };
 
+// As npm run capacity writes it: buildCurves over an idle window and trials of route A, route B and the
+// split (one replica), with a repeat at 400 req/s; k6 measured in two windows only (two rates: no uncertainty).
+const cpu = (grpc: number, redis: number, k6?: number): Record<string, number> => ({
+  'grpc-client': 8 + 2.2 * grpc ** 0.9, 'grpc-server': 8 + 1.6 * grpc ** 0.9, 'redis-writer': 13 + 2 * redis ** 0.9, redis: 2 + 0.2 * redis,
+  mongo: 2 + 0.9 * (grpc + redis), ingress: 10 + 0.5 * (grpc + redis), ...(k6 === undefined ? {} : { k6 }),
+});
+const window = (source: CostWindow['source'], grpc: number, redis: number, k6?: number): CostWindow => ({ source, windowS: source === 'idle' ? 30 : 15, replicas: 1, routeRps: { grpc, redis }, cpuMsPerS: cpu(grpc, redis, k6) });
+const CURVES = buildCurves(
+  [window('idle', 0, 0, 3), window('trial', 100, 0, 90), window('trial', 200, 0), window('trial', 399.8, 0), window('trial', 400.1, 0), window('trial', 0, 150), window('trial', 0, 300), window('trial', 200, 200)],
+  'results/capacity-fixture',
+);
+
 t.test('every section, in order, from its own file', async (t) => {
-  const dir = fixtureRun(t, { 'faults.json': FAULTS, 'replicas.json': REPLICAS, 'cost.json': COST, 'capacity.json': CAPACITY });
+  const dir = fixtureRun(t, { 'faults.json': FAULTS, 'replicas.json': REPLICAS, 'cost.json': COST, 'capacity.json': CAPACITY, 'cost-curve.json': CURVES });
   const r = buildReport(dir);
-  t.same(r.sections, ['verdict', 'latency', 'throughput', 'split', 'faults', 'replicas', 'cost', 'capacity', 'files'], 'reconciliation left out: no reconcile.json');
+  t.same(r.sections, ['verdict', 'latency', 'throughput', 'split', 'faults', 'replicas', 'cost', 'capacity', 'cost-curve', 'files'], 'reconciliation left out: no reconcile.json');
   t.same(r.problems, []);
-  t.same(r.charts.map((c) => c.id), ['chart-latency-p99', 'chart-latency-p95', 'chart-latency-p50', 'chart-throughput', 'chart-errors', 'chart-split', 'chart-replicas']);
+  t.same(r.charts.map((c) => c.id), ['chart-latency-p99', 'chart-latency-p95', 'chart-latency-p50', 'chart-throughput', 'chart-errors', 'chart-split', 'chart-replicas', 'chart-cost-curve-cpu', 'chart-cost-curve-per-request']);
   const html = r.html;
   t.notMatch(html, /<script[^>]+src=|<link[^>]+href=|<img|@import|url\(http/, 'nothing loaded from outside the file');
   t.match(html, /redis&lt;script&gt;/, 'text from the files is escaped');
@@ -123,6 +139,7 @@ t.test('every section, in order, from its own file', async (t) => {
   t.match(html, />≥ 300</, 'capacity reached the max rate: a lower bound');
   t.match(html, /none met the SLO/);
   t.match(html, /4\.00<\/span><\/td>/, 'CPU ms per ack of grpc-client');
+  t.match(html, /These figures hold at 19\.4 req\/s achieved \(acknowledged, over 10 s\), 1 replica of each service\./, 'the cost figures say their rate: 194 acks in 10 s');
   const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)![1]!) as { marks: { start: number; end: number; label: string }[] };
   t.same(data.marks, [{ start: T0 + 5000, end: T0 + 9500, label: 'kill redis<script>' }], 'the fault window (until its backlog drained), marked for every time chart');
   const replicas = r.charts.find((c) => c.id === 'chart-replicas')!;
@@ -159,6 +176,52 @@ t.test("Prometheus's answers: the services' latency beside k6's, and every dashb
   const bad = buildReport(fixtureRun(t, { 'prometheus.json': { ...PROMETHEUS, serviceLatency: { ...PROMETHEUS.serviceLatency, routes: { grpc: { p50: 'fast' } } } } }));
   t.match(bad.problems, [{ file: 'prometheus.json', message: /grpc\.p50 must be a number or null/ }]);
   t.notOk(bad.sections.includes('prometheus'));
+});
+
+t.test('the cost curves: a line per process through its rates, its points marked, its uncertainty in the legend and the table', async (t) => {
+  const r = buildReport(fixtureRun(t, { 'cost-curve.json': CURVES }));
+  t.same(r.problems, []);
+  const [cpuChart, perReq] = [r.charts.find((c) => c.id === 'chart-cost-curve-cpu')!, r.charts.find((c) => c.id === 'chart-cost-curve-per-request')!];
+  t.match(cpuChart, { xTime: false, xLabel: 'req/s per replica', yLabel: 'CPU ms/s per replica' });
+  t.same([...cpuChart.x].sort((a, b) => a - b), cpuChart.x, 'x sorted, as uPlot needs');
+  const fitOf = (p: string) => CURVES.processes.find((c) => c.process === p)!.fit;
+  const u = (p: string): string => `±${(fitOf(p).uncertainty! * 100).toFixed(0)}%`;
+  t.ok(fitOf('grpc-client').uncertainty! > 0, `grpc-client: an uncertainty measured (${fitOf('grpc-client').uncertainty})`);
+  const lines = cpuChart.series.filter((s) => !s.markers);
+  t.same(lines.map((s) => s.label), CURVES.processes.map((c) => (c.process === 'k6' ? 'k6 ± unknown (2 rates)' : `${c.process} ${u(c.process)}`)), 'one line per process, its uncertainty in the legend');
+  const series = (label: string) => cpuChart.series.find((s) => s.label === label)!;
+  const at = (label: string) => cpuChart.x.flatMap((x, i) => (series(label).values[i] === null ? [] : [[x, series(label).values[i], series(label).markers?.[i] ?? null]]));
+  const gc = CURVES.processes.find((c) => c.process === 'grpc-client')!;
+  // grpc-client served route A in four trials and the split (x 0, 100, 200, ~400 twice) and sat idle.
+  t.same(at('grpc-client measured'), gc.points.map((p) => [p.rps, p.cpuMsPerS, p.source === 'idle' ? 'square' : 'dot']), 'every measured point marked: the idle one a square, trials dots');
+  const line = at(`grpc-client ${u('grpc-client')}`);
+  t.same(line.map((p) => [p[0], p[1]]), knots(gc.points).map((k) => [k.rps, k.cpuMsPerS]), 'the line through the curve\'s knots (as npm run cost reads it)');
+  t.equal(line.length, 4, 'the repeats at ~400 averaged into one');
+  t.ok(lines.every((s) => s.spanGaps), 'lines join across the other processes\' x');
+  t.notOk(at('redis-writer measured').some((p) => p[0] === 100), "route A's trials are no point of route B's processes");
+  const perReqAt = (label: string) => perReq.x.flatMap((x, i) => (perReq.series.find((s) => s.label === label)!.values[i] === null ? [] : [[x, perReq.series.find((s) => s.label === label)!.values[i]]]));
+  t.same(perReqAt('grpc-client measured'), gc.points.filter((p) => p.rps > 0).map((p) => [p.rps, p.cpuMsPerS / p.rps]), 'CPU per request: each trial\'s CPU over its rate; the idle point has none');
+  t.ok(perReqAt('grpc-client measured')[0]![1]! > perReqAt('grpc-client measured').at(-1)![1]!, 'and it falls as the rate rises');
+  const html = r.html;
+  t.match(html, /<section id="cost-curve"><h2>CPU against the rate<\/h2>/);
+  t.match(html, /From results\/capacity-fixture:/);
+  const row = (p: string): string => new RegExp(`<tr><td><span[^>]*>■</span> ${p}</td>(.*?)</tr>`).exec(html)![1]!;
+  t.match(row('grpc-client'), new RegExp(`<td class="num">4</td><td>100 \\.\\. 400</td><td class="num">8\\.0</td>.*<td>${u('grpc-client')}</td>.*<td>1 core</td><td>\\d+ \\(extrapolated\\)</td>`), 'grpc-client: 4 rates, idle 8 ms/s, its uncertainty, one core reached beyond the measured rates');
+  t.match(row('mongo'), /<td>the machine&#39;s<\/td><td>-<\/td>/, 'MongoDB-wire: only the machine bounds it');
+  t.match(row('k6'), /<td>± unknown \(2 rates\)<\/td><td>-<\/td><td>-<\/td>/, 'two rates: no leave-one-out, no repeats, uncertainty unknown');
+  const idleOnly = gc.points.filter((p) => p.source === 'idle');
+  const single = buildReport(fixtureRun(t, { 'cost-curve.json': { ...CURVES, processes: [{ ...gc, points: idleOnly, fit: fitOfPoints(idleOnly) }] } })).html;
+  t.match(single, /<td>± unknown \(1 rate\)<\/td><td>-<\/td><td>-<\/td><td>1 core<\/td><td>-<\/td>/, 'one rate: no slope, so no rate at the ceiling either');
+  const bad = buildReport(fixtureRun(t, { 'cost-curve.json': { ...CURVES, processes: [{ ...gc, points: [{ ...gc.points[0], source: 'guess' }] }] } }));
+  t.match(bad.problems, [{ file: 'cost-curve.json', message: /processes\[0\]\.points\[0\]\.source must be one of idle, trial, run, got "guess"/ }], 'a bad file is named, not drawn');
+});
+
+t.test('scatterColumns: one x axis for points at different x, two slots where a series repeats an x', async (t) => {
+  t.same(scatterColumns([[{ x: 0, y: 1 }, { x: 2, y: 3 }], [{ x: 1, y: 5, marker: 'dot' }, { x: 1, y: 6, marker: 'dot' }]]), {
+    x: [0, 1, 1, 2],
+    values: [[1, null, null, 3], [null, 5, 6, null]],
+    markers: [[null, null, null, null], [null, 'dot', 'dot', null]],
+  });
 });
 
 t.test('capacity searched at several replica counts: a replicas column', async (t) => {
@@ -201,8 +264,8 @@ t.test('a run folder with nothing in it: a page, not a crash', async (t) => {
   t.same(buildReport(dir).sections, ['files']);
 });
 
-t.test('the fixture page in headless Chromium: fault windows shaded, replica steps drawn', { skip: hasChromium() ? false : 'no /usr/bin/chromium: run bash scripts/install-browser.sh' }, async (t) => {
-  const dir = fixtureRun(t, { 'faults.json': FAULTS, 'replicas.json': REPLICAS, 'cost.json': COST, 'capacity.json': CAPACITY });
+t.test('the fixture page in headless Chromium: fault windows shaded, replica steps and cost curves drawn', { skip: hasChromium() ? false : 'no /usr/bin/chromium: run bash scripts/install-browser.sh' }, async (t) => {
+  const dir = fixtureRun(t, { 'faults.json': FAULTS, 'replicas.json': REPLICAS, 'cost.json': COST, 'capacity.json': CAPACITY, 'cost-curve.json': CURVES });
   const { file } = writeReport(dir);
   const browser = await launch();
   t.teardown(() => browser.close());
@@ -219,6 +282,21 @@ t.test('the fixture page in headless Chromium: fault windows shaded, replica ste
     return n;
   })()`)) as number;
   t.ok(shaded > 1000, `the fault window is shaded on the latency chart (${shaded} pixels)`);
+  t.ok(seen.charts.some((c) => c.id === 'chart-cost-curve-cpu'), 'the cost curve chart is on the page');
+  t.equal(await seen.page.locator('#chart-cost-curve-cpu .u-legend .u-series:visible', { hasText: 'grpc-client ±' }).count(), 1, "the legend names grpc-client's uncertainty; its marks' series is not listed");
+
+  // Marks alone, on a page of their own: three points of one series in one colour, far apart. A dot of
+  // radius 4 px is ~50 pixels; a line across the chart would be hundreds more.
+  const marks = path.join(dir, 'marks.html');
+  writeFileSync(marks, renderPage({ title: 'marks', subtitle: '', marks: [], problems: [], sections: [{ id: 'm', title: 'm', html: '<div class="chart" id="chart-marks"></div><div class="chart" id="chart-square"></div>' }], charts: [
+    { id: 'chart-marks', title: 'marks', yLabel: 'y', x: [0, 50, 100], xTime: false, xLabel: 'x', series: [{ label: 'p', color: '#16a34a', values: [1, 5, 2], markers: ['dot', 'dot', 'dot'] }] },
+    { id: 'chart-square', title: 'square', yLabel: 'y', x: [0, 50, 100], xTime: false, series: [{ label: 'p', color: '#16a34a', values: [1, 5, 2], markers: ['square', null, null] }] },
+  ] }));
+  const m = await openPage(browser, marks, { width: 1280, height: 900 });
+  t.same(m.consoleErrors, []);
+  const [dots, square] = m.charts;
+  t.ok(dots!.seriesPixels >= 3 * 30 && dots!.seriesPixels <= 3 * 120, `three dots drawn, no line between them (${dots!.seriesPixels} pixels)`);
+  t.ok(square!.seriesPixels >= 20 && square!.seriesPixels < dots!.seriesPixels, `one hollow square, the unmarked values not drawn (${square!.seriesPixels} pixels)`);
 });
 
 t.test('npm run report: rebuilds index.html of a run folder; a wrong folder is a usage error', async (t) => {

@@ -25,8 +25,9 @@ t.test("a real k6 run's samples, per second and per window, agree with the serve
   const stub = await startStub({ failEvery: { redis: 10 } });
   t.teardown(() => stub.close());
   const progress = new Writable({ write: (_chunk, _enc, done) => done() });
-  const k6 = await runK6({ baseUrl: stub.url, runId: `tap-ts-${process.pid}`, dataFile: path.join(dir, 'pool.json'), outDir: dir, scenario: 'load', rate: 40, duration: '4s', routes: ['grpc', 'redis'], thresholds: { p95Ms: 600000, p99Ms: 600000 }, progress });
-  t.ok(k6.summary, `k6 wrote its summary (exit ${k6.exitCode}: 99 expected, the redis error rate crosses 1%)`);
+  const k6 = await runK6({ baseUrl: stub.url, runId: `tap-ts-${process.pid}`, dataFile: path.join(dir, 'pool.json'), outDir: dir, scenario: 'load', rate: 40, duration: '4s', routes: ['grpc', 'redis'], thresholds: 'off', progress });
+  // The counts are under test, not k6's judgement: thresholds off, so the 10% redis errors exit 0.
+  t.ok(k6.summary, `k6 wrote its summary (exit ${k6.exitCode})`);
   t.ok(existsSync(path.join(dir, TIMESERIES_FILES.k6Samples)), 'k6 wrote k6-samples.csv.gz');
 
   const built = await buildTimeSeries(dir);

@@ -2,6 +2,7 @@
 import type { AnySection } from '../section.js';
 import capacity from './capacity.js';
 import cost from './cost.js';
+import costCurve from './cost-curve.js';
 import faults from './faults.js';
 import files from './files.js';
 import latency from './latency.js';
@@ -12,4 +13,4 @@ import split from './split.js';
 import throughput from './throughput.js';
 import verdict from './verdict.js';
 
-export const SECTIONS: readonly AnySection[] = [verdict, latency, prometheus, throughput, split, reconciliation, faults, replicas, cost, capacity, files];
+export const SECTIONS: readonly AnySection[] = [verdict, latency, prometheus, throughput, split, reconciliation, faults, replicas, cost, capacity, costCurve, files];
