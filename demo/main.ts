@@ -115,7 +115,7 @@ try {
   const autoscaler = plane && new ClusterAutoscaling({ plane, deployments: stack.deployments, onEvent: (e) => (e.count === 1 || e.reason === 'SuccessfulRescale') && step(`HPA controller: ${e.hpa} ${e.reason}: ${e.message}`), onScale: (dep, from, to) => step(`autoscaling: ${dep} ${from} -> ${to} local replicas`) });
   if (autoscaler) {
     step("waiting for the HPA controller to read every replica's CPU (metrics-server needs two scrapes of a pod)");
-    await autoscaler.ready();
+    await autoscaler.ready(undefined, stopping.signal);
   }
   const routedBefore = await ingressRouted(stack.endpoints.ingress);
   const routes = ROUTES.filter((r) => (weights[r] ?? 0) > 0);

@@ -335,15 +335,19 @@ export class ClusterAutoscaling {
   /**
    * Starts the loops and resolves when the controller has computed every HPA's CPU utilization from
    * fed metrics (metrics-server needs two scrapes of a pod first); rejects after `timeoutMs` with the
-   * HPAs' last events.
+   * HPAs' last events, or at once when `signal` aborts (a SIGINT or SIGTERM).
    */
-  async ready(timeoutMs = 180_000): Promise<void> {
+  async ready(timeoutMs = 180_000, signal?: AbortSignal): Promise<void> {
     this.start();
     const until = Date.now() + timeoutMs;
     const names = this.services.map((s) => s.hpa);
     for (;;) {
       const known = new Set(this.timeline.status.filter((s) => s.utilizationPercent !== null).map((s) => s.hpa));
       if (names.every((n) => known.has(n))) return;
+      if (signal?.aborted) {
+        await this.stop();
+        throw new Error('stopped while waiting for the HPA controller');
+      }
       if (Date.now() > until) {
         await this.stop();
         const last = names.filter((n) => !known.has(n)).map((n) => {

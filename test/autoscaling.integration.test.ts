@@ -11,7 +11,8 @@
  * one pod per 30 s, would take over two minutes to come back to 1). The 50% CPU target is k8s/'s own.
  * Nothing is timed: the bounds only say how long to wait before failing.
  */
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
@@ -19,7 +20,8 @@ import { startControlPlane } from '../autoscale/control-plane.js';
 import { autoscaleManifests } from '../autoscale/manifests.js';
 import { COURSE_PATH, HEADERS } from '../contract/http.js';
 import { clusterProcesses } from '../k8s/sim/cluster.js';
-import { MissingToolsError, requireTools } from '../k8s/sim/tools.js';
+import { REPO_ROOT } from '../k8s/lib/kustomize.js';
+import { BUILD_COMMAND, MissingToolsError, requireTools } from '../k8s/sim/tools.js';
 import { ClusterAutoscaling } from '../stack/autoscaling.js';
 import type { Deployment } from '../stack/deployment.js';
 import { pause } from '../stack/process.js';
@@ -174,4 +176,21 @@ t.test('under load on route B the real HPA controller scales redis-writer up, th
   plane.stop();
   t.same(clusterProcesses(workdir), [], 'no process of the control plane is left');
   t.notOk(existsSync(workdir), 'and its folder is gone');
+});
+
+t.test('--autoscale with the control plane not built and no way to build it: says it builds it, shows the build, fails naming the command', async (t) => {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'splitbench-autoscale-nobuild-'));
+  // Go marks module files read-only; make them removable.
+  t.teardown(() => {
+    spawnSync('chmod', ['-R', 'u+w', scratch]);
+    rmSync(scratch, { recursive: true, force: true });
+  });
+  // No cached binaries, no module cache and no module proxy: the build it starts fails at once.
+  const env = { ...process.env, SPLITBENCH_CACHE: path.join(scratch, 'cache'), GOMODCACHE: path.join(scratch, 'gomod'), GOPROXY_SPLITBENCH: 'off' };
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'demo/main.ts', '--autoscale', '--duration', '5s', '--out', path.join(scratch, 'results')], { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 120_000 });
+  t.match(r.stderr, /the control plane's tools are not built yet: building them once per machine .*about 18 minutes/, 'says it builds them, and how long that takes');
+  t.match(r.stderr, /\[install-k8s-tools\] \[1\/8\] building etcd from the Go module proxy/, "the build's progress lines");
+  t.match(r.stderr, new RegExp(`demo: failed: building the tools failed after \\d+ s .*${BUILD_COMMAND}`), 'fails naming the command');
+  t.equal(r.status, 1);
+  t.notMatch(r.stderr, /starting the local stack/, 'and starts nothing');
 });
