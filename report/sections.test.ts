@@ -91,6 +91,8 @@ const REPLICAS: ReplicaTimeline = {
   desired: [{ t: T0 + 8600, deployment: 'grpc-client', replicas: 2 }],
   changes: [{ t: T0 + 9000, deployment: 'grpc-client', from: 1, to: 2, doneAt: T0 + 11_500 }],
   events: [
+    { t: T0 - 50_000, hpa: 'grpc-client', type: 'Warning', reason: 'FailedGetResourceMetric', message: 'failed to get cpu utilization: unable to get metrics for resource cpu: no metrics returned from resource metrics API', count: 1 },
+    { t: T0 - 50_000, hpa: 'grpc-client', type: 'Warning', reason: 'FailedComputeMetricsReplicas', message: 'invalid metrics (1 invalid out of 1)', count: 1 },
     { t: T0 - 20_000, hpa: 'grpc-client', type: 'Warning', reason: 'FailedGetResourceMetric', message: 'failed to get cpu utilization: unable to get metrics for resource cpu: no metrics returned from resource metrics API', count: 3 },
     { t: T0 + 8000, hpa: 'grpc-client', type: 'Normal', reason: 'SuccessfulRescale', message: 'New size: 2; reason: cpu resource utilization (percentage of request) above target', count: 1 },
   ],
@@ -145,7 +147,8 @@ t.test('every section, in order, from its own file', async (t) => {
   t.same(replicas.series.map((s) => s.values), [[1, 2, 2], [1, 1, 1]], 'replicas carried forward to each of them');
   t.match(html, /<td class="num">8\.0<\/td><td>HPA grpc-client<\/td><td>Normal<\/td><td>SuccessfulRescale<\/td><td>New size: 2; reason: cpu resource utilization \(percentage of request\) above target<\/td>/, "the controller's rescale, 8 s into the load");
   t.match(html, /<td class="num">9\.0<\/td><td>local grpc-client<\/td><td>local<\/td><td>1 -&gt; 2 processes<\/td><td>done in 2\.5 s<\/td>/, 'the local processes following it');
-  t.match(html, /<td class="num">-20\.0<\/td><td>HPA grpc-client<\/td><td class="bad">Warning<\/td><td>FailedGetResourceMetric<\/td><td>[^<]+ \(x3\)<\/td>/, 'a warning before the load, with its count');
+  t.match(html, /<td class="num">-50\.0<\/td><td>HPA grpc-client<\/td><td class="bad">Warning<\/td><td>FailedGetResourceMetric<\/td><td>[^<]+ \(x3, the last at -20\.0 s\)<\/td>/, 'a warning before the load, its repeats folded into one row');
+  t.equal(html.match(/FailedGetResourceMetric/g)?.length, 1, 'one row for them, though another warning came between');
   t.match(html, /Set for this run: kube-controller-manager --horizontal-pod-autoscaler-sync-period=15s, metrics-server --metric-resolution=15s/);
 });
 

@@ -11,13 +11,15 @@ import { loadSeries } from './series.js';
 
 export type Replicas = Record<string, { at: number; replicas: number }[]>;
 
-/** One of the controller's Events on an HPA, or one local scale that followed it. */
+/** One of the controller's Events on an HPA (repeats folded in), or one local scale that followed it. */
 export interface ScaleRow {
   at: number;
   what: string;
   type: string;
   reason: string;
   message: string;
+  /** An event the controller repeated with no rescale of its HPA in between: how often, and the last time. */
+  repeated?: { count: number; lastAt: number };
 }
 
 export interface ReplicasFile {
@@ -31,10 +33,23 @@ export interface ReplicasFile {
 export function parseScaleRows(json: unknown, source: string): ReplicasFile['rows'] {
   const r = reader(source);
   const o = r.obj(json, 'the document');
-  const events = r.arr(o.events, 'events').map((raw, i): ScaleRow => {
+  const events: ScaleRow[] = [];
+  const lastOf = new Map<string, ScaleRow>();
+  r.arr(o.events, 'events').forEach((raw, i) => {
     const e = r.obj(raw, `events[${i}]`);
+    const row: ScaleRow = { at: r.time(e.t, `events[${i}].t`), what: `HPA ${r.str(e.hpa, `events[${i}].hpa`)}`, type: r.str(e.type, `events[${i}].type`), reason: r.str(e.reason, `events[${i}].reason`), message: r.str(e.message, `events[${i}].message`) };
     const count = r.num(e.count, `events[${i}].count`);
-    return { at: r.time(e.t, `events[${i}].t`), what: `HPA ${r.str(e.hpa, `events[${i}].hpa`)}`, type: r.str(e.type, `events[${i}].type`), reason: r.str(e.reason, `events[${i}].reason`), message: `${r.str(e.message, `events[${i}].message`)}${count > 1 ? ` (x${count})` : ''}` };
+    const key = `${row.what}\0${row.reason}\0${row.message}`;
+    const last = lastOf.get(key);
+    if (last !== undefined) {
+      last.repeated = { count, lastAt: row.at };
+      return;
+    }
+    // A rescale starts a new phase of its HPA: what the controller says after it gets rows of its own.
+    if (row.reason === 'SuccessfulRescale') for (const k of [...lastOf.keys()]) if (k.startsWith(`${row.what}\0`)) lastOf.delete(k);
+    if (count > 1) row.repeated = { count, lastAt: row.at };
+    lastOf.set(key, row);
+    events.push(row);
   });
   const local = r.arr(o.changes, 'changes').map((raw, i): ScaleRow => {
     const c = r.obj(raw, `changes[${i}]`);
@@ -107,7 +122,13 @@ export default section<ReplicasFile & { runStart: number | undefined; runEnd: nu
   render({ reps, rows, settings, runStart, runEnd }) {
     const chart = replicaChart(reps, runEnd);
     const since = (at: number): string | null => (runStart === undefined ? null : fixed(at / 1000 - runStart));
-    const cells = rows.map((e): Cell[] => [since(e.at), e.what, e.type === 'Warning' ? { html: 'Warning', cls: 'bad' } : e.type, e.reason, e.message]);
+    const cells = rows.map((e): Cell[] => [
+      since(e.at),
+      e.what,
+      e.type === 'Warning' ? { html: 'Warning', cls: 'bad' } : e.type,
+      e.reason,
+      `${e.message}${e.repeated ? ` (x${e.repeated.count}, the last at ${since(e.repeated.lastAt) ?? '?'} s)` : ''}`,
+    ]);
     return {
       html:
         '<p>How many local processes each service ran, as the Kubernetes HPA controller (kube-controller-manager) set its Deployment\'s replicas from the CPU each replica used.</p>' +
