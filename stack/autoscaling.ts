@@ -2,7 +2,8 @@
  * The local stack under the real HPA controller (autoscale/control-plane.ts runs it). Three loops:
  *
  * - feed (every FEED_MS): each local replica's CPU, read from /proc as the kubelet's cAdvisor reads a
- *   container's cgroup, averaged over the last metrics-server resolution, becomes its pod's
+ *   container's cgroup, averaged over the last metrics-server resolution (15 s; up to 20 s, the
+ *   readings being FEED_MS apart), becomes its pod's
  *   `kwok.x-k8s.io/usage-cpu` annotation (RSS its `usage-memory`); kwok serves it as the kubelet's
  *   resource metrics, metrics-server scrapes it, the controller reads it.
  * - follow (every FOLLOW_MS): each Deployment's .spec.replicas, as the controller sets it, is how many
@@ -73,7 +74,7 @@ export interface ReplicaTimeline {
   status: { t: number; hpa: string; currentReplicas: number; desiredReplicas: number; utilizationPercent: number | null }[];
   /** What was fed: each pod's CPU (millicores) and the replica behind it. */
   cpu: { t: number; pod: string; replica: string | null; millicores: number }[];
-  /** Calls to the API server that failed (the first 20) and how many did. */
+  /** Calls to the API server (or a loop's step) that failed: how many, and the first 20. */
   apiErrors: { count: number; first: { t: number; what: string; message: string }[] };
 }
 
@@ -113,12 +114,12 @@ const cpuTarget = (h: ControlPlane['hpas'][number]): number | null =>
 
 const utilization = (h: HpaJson): number | null => h.status?.currentMetrics?.find((m) => m.resource?.name === 'cpu')?.resource?.current?.averageUtilization ?? null;
 
-/** A loop that runs `fn`, waits `ms`, and again, until stopped; stop() waits for the run in flight. */
-function every(ms: number, fn: () => Promise<void>): { stop: () => Promise<void> } {
+/** A loop that runs `fn`, waits `ms`, and again, until stopped; stop() waits for the run in flight. A throw goes to `failed`, and the loop goes on. */
+function every(ms: number, fn: () => Promise<void>, failed: (err: unknown) => void): { stop: () => Promise<void> } {
   let running = true;
   const loop = (async () => {
     while (running) {
-      await fn();
+      await fn().catch(failed);
       if (running) await pause(ms);
     }
   })();
@@ -329,7 +330,11 @@ export class ClusterAutoscaling {
   start(): void {
     if (this.loops.length > 0) return;
     this.record();
-    this.loops = [every(FEED_MS, () => this.feed()), every(FOLLOW_MS, () => this.follow()), every(WATCH_MS, () => this.watch())];
+    this.loops = [
+      every(FEED_MS, () => this.feed(), (err) => this.apiError('feed', err)),
+      every(FOLLOW_MS, () => this.follow(), (err) => this.apiError('follow', err)),
+      every(WATCH_MS, () => this.watch(), (err) => this.apiError('watch', err)),
+    ];
   }
 
   /**
