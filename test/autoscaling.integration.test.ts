@@ -22,10 +22,10 @@ import { COURSE_PATH, HEADERS } from '../contract/http.js';
 import { clusterProcesses } from '../k8s/sim/cluster.js';
 import { REPO_ROOT } from '../k8s/lib/kustomize.js';
 import { BUILD_COMMAND, MissingToolsError, requireTools } from '../k8s/sim/tools.js';
-import { ClusterAutoscaling } from '../stack/autoscaling.js';
+import { ClusterAutoscaling, type ControllerEvent } from '../stack/autoscaling.js';
 import type { Deployment } from '../stack/deployment.js';
 import { pause } from '../stack/process.js';
-import { startStack } from '../stack/stack.js';
+import { startStack, type RunningStack } from '../stack/stack.js';
 
 t.setTimeout(12 * 60_000);
 
@@ -126,16 +126,20 @@ t.test('under load on route B the real HPA controller scales redis-writer up, th
   const behavior = { ...own?.spec.behavior, scaleDown: { stabilizationWindowSeconds: 15, policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] } };
   const plane = await startControlPlane({ settings: { hpaSyncPeriodSeconds: 5, metricResolutionSeconds: 15 }, overrides: { behavior }, log: (l) => t.comment(l) });
   const workdir = plane.cluster.workdir;
-  t.teardown(() => plane.stop());
+  // One teardown, in order: the loops, the local processes, then the control plane.
+  const started: { stack?: RunningStack; autoscaling?: ClusterAutoscaling } = {};
+  t.teardown(async () => {
+    await started.autoscaling?.stop();
+    await started.stack?.stop();
+    plane.stop();
+  });
   t.match(plane.versions['kube-controller-manager'], /v1\.36\.3/, `the real controller: ${plane.versions['kube-controller-manager']}`);
   t.ok(plane.flags.includes('kube-controller-manager --horizontal-pod-autoscaler-sync-period=5s'), plane.flags.join(', '));
   t.same(plane.processes().map((p) => p.name).sort(), ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok-controller', 'metrics-server']);
 
   const replicas = Object.fromEntries(plane.deployments.map((d) => [d.deployment, { initial: d.minReplicas, max: d.maxReplicas }]));
-  const stack = await startStack({ port: 0, dir, replicas });
-  t.teardown(() => stack.stop());
-  const autoscaling = new ClusterAutoscaling({ plane, deployments: stack.deployments, onEvent: (e) => (e.count === 1 || e.reason === 'SuccessfulRescale') && t.comment(`controller: ${e.hpa} ${e.reason}: ${e.message}`) });
-  t.teardown(() => autoscaling.stop());
+  const stack = (started.stack = await startStack({ port: 0, dir, replicas }));
+  const autoscaling = (started.autoscaling = new ClusterAutoscaling({ plane, deployments: stack.deployments, onEvent: (e) => (e.count === 1 || e.reason === 'SuccessfulRescale') && t.comment(`controller: ${e.hpa} ${e.reason}: ${e.message}`) }));
   await autoscaling.ready();
   const timeline = autoscaling.timeline;
   t.same(Object.values(stack.deployments).map((d) => d.replicas), [1, 1, 1], 'each service starts at its minReplicas');
@@ -150,7 +154,9 @@ t.test('under load on route B the real HPA controller scales redis-writer up, th
   const peers = tcpPeers(plane.processes().map((p) => p.pid));
   await traffic.stop();
 
-  const up = timeline.events.find((e) => e.hpa === 'redis-writer' && e.reason === 'SuccessfulRescale' && /above target/.test(e.message));
+  const upEvent = (): ControllerEvent | undefined => timeline.events.find((e) => e.hpa === 'redis-writer' && e.reason === 'SuccessfulRescale' && /above target/.test(e.message));
+  await until('the scale-up event read', 10_000, () => upEvent() !== undefined);
+  const up = upEvent();
   t.ok(up, `the controller's event: ${up?.message}`);
   const newSize = Number(/New size: (\d+)/.exec(up?.message ?? '')?.[1]);
   t.ok(newSize > 1, `the controller set ${newSize} replicas`);
@@ -166,8 +172,11 @@ t.test('under load on route B the real HPA controller scales redis-writer up, th
   t.same(peers.others, [], 'and none to any other address');
 
   const scaledDown = (): boolean => timeline.changes.some((c) => c.deployment === 'redis-writer' && c.from > 1 && c.to === 1 && c.doneAt !== null);
-  t.ok(await until('redis-writer back to 1', 180_000, scaledDown), 'with the load stopped, the local processes followed a scale-down to 1');
-  const down = timeline.events.find((e) => e.hpa === 'redis-writer' && e.reason === 'SuccessfulRescale' && /below target/.test(e.message));
+  const downEvent = (): ControllerEvent | undefined => timeline.events.find((e) => e.hpa === 'redis-writer' && e.reason === 'SuccessfulRescale' && /below target/.test(e.message));
+  // The events are read every WATCH_MS, the Deployments every FOLLOW_MS: wait for both.
+  await until('redis-writer back to 1, and its event', 180_000, () => scaledDown() && downEvent() !== undefined);
+  t.ok(scaledDown(), 'with the load stopped, the local processes followed a scale-down to 1');
+  const down = downEvent();
   t.match(down?.message, /^New size: 1; reason: All metrics below target$/, `the controller's event: ${down?.message}`);
   t.equal(writer.replicas, 1, 'one redis-writer process runs');
 
