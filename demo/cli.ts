@@ -57,7 +57,7 @@ export function demoProgram(): Command {
       if (n > 3) throw new InvalidArgumentError(`must be 1..3, got ${raw}`);
       return n;
     })
-    .option('--autoscale', "scale each service 1..3 replicas by its HorizontalPodAutoscaler in k8s/ (CPU target, behavior), every 15 s")
+    .option('--autoscale', "scale each service by its HorizontalPodAutoscaler in k8s/, run by the real HPA controller of a local Kubernetes control plane (built once: about 18 min)")
     .option('--hpa-target <percent>', 'with --autoscale: this CPU target instead of the HPAs\' own (to see scaling at a small load)', parse.positiveInt)
     .option('--find-capacity', 'instead of one run at --rate: find each route\'s and the split\'s capacity (npm run capacity -- --help)')
     .option('--warmup <n>', 'requests sent before the measured run, under their own run id', parse.nonNegativeInt, 300)

@@ -152,8 +152,8 @@ export interface CpuPart {
   share: number;
 }
 
-/** The processes of the measuring rig, not the system under test. */
-const RIG: Record<string, CpuPart['kind']> = { k6: 'k6', demo: 'demo' };
+/** The processes of the measuring rig, not the system under test (with --autoscale, its Kubernetes control plane too). */
+const RIG: Record<string, CpuPart['kind']> = { k6: 'k6', demo: 'demo', 'control-plane': 'demo' };
 
 const round = (x: number, digits = 3): number => Math.round(x * 10 ** digits) / 10 ** digits;
 

@@ -13,8 +13,8 @@ import { FAULTS_SCHEMA } from '../faults/analysis.js';
 import { ensurePool } from '../generator/pool-file.js';
 import { checkAgainstRun, linksOf, readPlan, runSecondsFor, type Fault } from '../faults/plan.js';
 import { SPLIT_ROUTE_FILE, readSplit, routeFractions } from '../linkerd/split.js';
-import { readAutoscaledDeployments, type AutoscaledDeployment } from '../autoscale/manifests.js';
-import { LocalAutoscaler } from '../stack/autoscaling.js';
+import { startControlPlane, type ControlPlane } from '../autoscale/control-plane.js';
+import { ClusterAutoscaling } from '../stack/autoscaling.js';
 import type { ServiceFolder } from '../stack/services.js';
 import { startStack, type RunningStack } from '../stack/stack.js';
 import { writeRunReport } from '../report/run-report.js';
@@ -38,12 +38,10 @@ const routeFile = opts.routeFile ?? SPLIT_ROUTE_FILE;
 // 2-core machine (a compile, a GC, a neighbour) cannot decide it alone; at 30 s one 300 ms stall did.
 let weights: Record<string, number>;
 let plan: Fault[] | undefined;
-let hpas: AutoscaledDeployment[] | undefined;
 try {
   if (opts.autoscale && opts.replicas !== undefined) throw new Error('--autoscale and --replicas do not go together: the autoscaler sets the replicas');
   if (opts.hpaTarget !== undefined && !opts.autoscale) throw new Error('--hpa-target needs --autoscale');
   weights = routeFractions(readSplit(routeFile));
-  if (opts.autoscale) hpas = readAutoscaledDeployments();
   if (opts.faults) {
     plan = readPlan(opts.faults === true ? DEFAULT_FAULT_PLAN : opts.faults);
     // A fault that ends in the last seconds would leave no time to see the routes recover.
@@ -81,21 +79,31 @@ const dataFile = ensurePool(opts.seed, opts.pool, step);
 
 let stack: RunningStack | undefined;
 let prometheus: RunningPrometheus | undefined;
+let plane: ControlPlane | undefined;
+const stopping = new AbortController();
 let interrupted = false;
 const onSignal = (): void => {
   // k6 gets the signal too and ends early; the run then finishes its checks and stops the stack.
   interrupted = true;
+  // A control plane being built or started stops at once.
+  stopping.abort();
 };
+// Whatever ends this process, the control plane's processes go with it (stop() is synchronous, once).
+process.on('exit', () => plane?.stop());
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
 let exitCode: number;
 try {
+  if (opts.autoscale) {
+    step('starting the Kubernetes control plane whose HPA controller scales the services (autoscale/control-plane.ts)');
+    plane = await startControlPlane({ overrides: opts.hpaTarget === undefined ? {} : { targetPercent: opts.hpaTarget }, log: (l) => step(`control plane: ${l}`), signal: stopping.signal });
+  }
   step(`starting the local stack (logs in ${path.relative(process.cwd(), outDir)}/stack/logs)`);
   // Pinned replicas, or each HPA's min..max; one replica each by default.
   const replicas = Object.fromEntries(
     (['grpc-server', 'grpc-client', 'redis-writer'] as ServiceFolder[]).map((name) => {
-      const hpa = hpas?.find((h) => h.deployment === name);
+      const hpa = plane?.deployments.find((h) => h.deployment === name);
       return [name, hpa ? { initial: hpa.minReplicas, max: hpa.maxReplicas } : { initial: opts.replicas ?? 1, max: opts.replicas ?? 1 }];
     }),
   );
@@ -108,11 +116,17 @@ try {
     prometheusErrors.push({ what: 'starting Prometheus', message: err.message });
     return undefined;
   });
-  const autoscaler = hpas && new LocalAutoscaler({ deployments: stack.deployments, hpas, ...(opts.hpaTarget !== undefined ? { targetPercent: opts.hpaTarget } : {}), onDecision: (dep, d) => d.rescale && step(`autoscaler: ${dep} ${d.currentReplicas} -> ${d.desiredReplicas} replicas`) });
   if (opts.warmup > 0) {
     step(`warming up: ${opts.warmup} requests through the ingress (run id ${runId}-warmup, not measured)`);
     const warm = await warmUp({ baseUrl: stack.endpoints.ingress, runId: `${runId}-warmup`, dataFile, requests: opts.warmup });
     if (Object.keys(warm.statuses).some((s) => !s.startsWith('2'))) step(`warm-up answers: ${JSON.stringify(warm.statuses)}`);
+  }
+  // After the warm-up: its CPU is not fed to the controller (the feed starts here), so it cannot scale before the run.
+  // Each kind of event is said once (replicas.json has every one); every rescale is said.
+  const autoscaler = plane && new ClusterAutoscaling({ plane, deployments: stack.deployments, onEvent: (e) => (e.count === 1 || e.reason === 'SuccessfulRescale') && step(`HPA controller: ${e.hpa} ${e.reason}: ${e.message}`), onScale: (dep, from, to) => step(`autoscaling: ${dep} ${from} -> ${to} local replicas`) });
+  if (autoscaler) {
+    step("waiting for the HPA controller to read every replica's CPU (metrics-server needs two scrapes of a pod)");
+    await autoscaler.ready(undefined, stopping.signal);
   }
   const routedBefore: Record<string, number> = await stack.ingress.routed();
   const routes = ROUTES.filter((r) => (weights[r] ?? 0) > 0);
@@ -199,6 +213,8 @@ try {
   step('stopping the local stack');
   await prometheus?.stop();
   await stack?.stop();
+  if (plane) step('stopping the control plane');
+  plane?.stop();
   // The run report (report/): k6's samples into timeseries.json, then index.html, for any run that got this far.
   await writeRunReport(outDir, step);
 }

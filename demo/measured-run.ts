@@ -6,7 +6,7 @@
 import { FaultInjector, type FaultRecord } from '../faults/injector.js';
 import type { Fault, FaultTarget } from '../faults/plan.js';
 import { ResourceSampler, type ResourceSample } from '../stack/resources.js';
-import type { LocalAutoscaler, ReplicaTimeline } from '../stack/autoscaling.js';
+import type { ClusterAutoscaling, ReplicaTimeline } from '../stack/autoscaling.js';
 import type { RunningStack } from '../stack/stack.js';
 import { pause } from '../stack/process.js';
 import type { Supervisor } from '../stack/supervisor.js';
@@ -45,7 +45,7 @@ export async function loadStart(stack: RunningStack, until: Promise<unknown>): P
   return null;
 }
 
-export async function measuredRun(stack: RunningStack, k6Options: K6RunOptions, plan: Fault[] | undefined, autoscaler: LocalAutoscaler | undefined, say: (m: string) => void): Promise<MeasuredRun> {
+export async function measuredRun(stack: RunningStack, k6Options: K6RunOptions, plan: Fault[] | undefined, autoscaler: ClusterAutoscaling | undefined, say: (m: string) => void): Promise<MeasuredRun> {
   let k6Pid: number | undefined;
   const sampler = new ResourceSampler(() => [...stack.resourceTargets(), ...(k6Pid === undefined ? [] : [{ name: 'k6', pid: k6Pid }])], 5000);
   sampler.start();
@@ -53,7 +53,7 @@ export async function measuredRun(stack: RunningStack, k6Options: K6RunOptions, 
   const k6Run = runK6({ ...k6Options, onSpawn: (pid) => (k6Pid = pid) });
   // Who used the CPU (machine.ts): read together with the machine's times, every second, from /proc
   // only (cheap), until k6 ends. The demo's own children are the stack and k6: its own CPU only.
-  const meter = new CpuMeter(() => [...stack.resourceTargets(), ...(k6Pid === undefined ? [] : [{ name: 'k6', pid: k6Pid }]), { name: 'demo', pid: process.pid, ownOnly: true }], 'k6');
+  const meter = new CpuMeter(() => [...stack.resourceTargets(), ...(k6Pid === undefined ? [] : [{ name: 'k6', pid: k6Pid }]), { name: 'demo', pid: process.pid, ownOnly: true }, ...(autoscaler?.controlPlaneProcesses() ?? [])], 'k6');
   const startedAt = loadStart(stack, k6Run);
   let injector: FaultInjector | undefined;
   let injected: Promise<FaultRecord[]> = Promise.resolve([]);

@@ -80,12 +80,31 @@ const fault: FaultOutcome = {
   settledAt: { redis: T0 + 9300, grpc: null }, settleMs: { redis: 4300, grpc: null }, recovered: false,
 };
 const FAULTS = { schema: FAULTS_SCHEMA, boundMs: 15_000, faults: [fault], windows: [{ start: T0 + 5000, end: T0 + 9500 }] };
+// Shaped as a run under the real controller writes it (stack/autoscaling.ts); the events' texts are the controller's.
 const REPLICAS: ReplicaTimeline = {
   schema: REPLICAS_SCHEMA,
-  syncPeriodMs: 15_000,
+  controller: {
+    versions: { 'kube-controller-manager': 'Kubernetes v1.36.3' },
+    flags: ['kube-controller-manager --horizontal-pod-autoscaler-sync-period=15s', 'metrics-server --metric-resolution=15s'],
+    settings: { hpaSyncPeriodSeconds: 15, metricResolutionSeconds: 15 },
+    feedPeriodMs: 5000,
+    cpuWindowMs: 15_000,
+    startSeconds: 12.8,
+    buildSeconds: null,
+  },
+  hpas: [{ name: 'grpc-client', deployment: 'grpc-client', minReplicas: 1, maxReplicas: 3, targetCpuUtilizationPercent: 10, behavior: null }],
   series: [{ t: T0, replicas: { 'grpc-client': 1, 'redis-writer': 1 } }, { t: T0 + 9000, replicas: { 'grpc-client': 2, 'redis-writer': 1 } }],
-  changes: [{ t: T0 + 9000, deployment: 'grpc-client', from: 1, to: 2, utilizationPercent: 80, reason: 'ReadyForNewScale, DesiredWithinRange' }],
-  specs: [],
+  desired: [{ t: T0 + 8600, deployment: 'grpc-client', replicas: 2 }],
+  changes: [{ t: T0 + 9000, deployment: 'grpc-client', from: 1, to: 2, doneAt: T0 + 11_500 }],
+  events: [
+    { t: T0 - 50_000, hpa: 'grpc-client', type: 'Warning', reason: 'FailedGetResourceMetric', message: 'failed to get cpu utilization: unable to get metrics for resource cpu: no metrics returned from resource metrics API', count: 1 },
+    { t: T0 - 50_000, hpa: 'grpc-client', type: 'Warning', reason: 'FailedComputeMetricsReplicas', message: 'invalid metrics (1 invalid out of 1)', count: 1 },
+    { t: T0 - 20_000, hpa: 'grpc-client', type: 'Warning', reason: 'FailedGetResourceMetric', message: 'failed to get cpu utilization: unable to get metrics for resource cpu: no metrics returned from resource metrics API', count: 3 },
+    { t: T0 + 8000, hpa: 'grpc-client', type: 'Normal', reason: 'SuccessfulRescale', message: 'New size: 2; reason: cpu resource utilization (percentage of request) above target', count: 1 },
+  ],
+  status: [],
+  cpu: [],
+  apiErrors: { count: 0, first: [] },
 };
 const COST: CostReport = costReport(
   [
@@ -145,6 +164,11 @@ t.test('every section, in order, from its own file', async (t) => {
   const replicas = r.charts.find((c) => c.id === 'chart-replicas')!;
   t.same(replicas.x, [T0 / 1000, T0 / 1000 + 9, T0 / 1000 + 19], 'change times and the run\'s last second');
   t.same(replicas.series.map((s) => s.values), [[1, 2, 2], [1, 1, 1]], 'replicas carried forward to each of them');
+  t.match(html, /<td class="num">8\.0<\/td><td>HPA grpc-client<\/td><td>Normal<\/td><td>SuccessfulRescale<\/td><td>New size: 2; reason: cpu resource utilization \(percentage of request\) above target<\/td>/, "the controller's rescale, 8 s into the load");
+  t.match(html, /<td class="num">9\.0<\/td><td>local grpc-client<\/td><td>local<\/td><td>1 -&gt; 2 processes<\/td><td>done in 2\.5 s<\/td>/, 'the local processes following it');
+  t.match(html, /<td class="num">-50\.0<\/td><td>HPA grpc-client<\/td><td class="bad">Warning<\/td><td>FailedGetResourceMetric<\/td><td>[^<]+ \(x3, the last at -20\.0 s\)<\/td>/, 'a warning before the load, its repeats folded into one row');
+  t.equal(html.match(/FailedGetResourceMetric/g)?.length, 1, 'one row for them, though another warning came between');
+  t.match(html, /Set for this run: kube-controller-manager --horizontal-pod-autoscaler-sync-period=15s, metrics-server --metric-resolution=15s/);
 });
 
 // As demo/prometheus-run.ts writes it, trimmed to three answers: one right, one cluster-only, one wrong.

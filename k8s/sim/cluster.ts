@@ -4,7 +4,7 @@
  * the locally built binaries, all bound to 127.0.0.1, in a work folder of its own. `stop()` deletes the
  * cluster (which stops every process kwokctl started) and the folder; call it on every exit path.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,7 +40,50 @@ export function run(command: string, args: string[], options: { env?: NodeJS.Pro
   return { command: [command, ...args].join(' '), status: r.status ?? -1, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? `\n${r.error.message}` : '') };
 }
 
-function kwokctlConfig(modules: ModuleDirs): string {
+/**
+ * run() without blocking the event loop: the caller's timers and signal handlers keep running while
+ * the command does (the demo measures and follows the controller meanwhile). Never throws either.
+ */
+export function runAsync(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'], ...(options.signal ? { signal: options.signal, killSignal: 'SIGTERM' as const } : {}) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => void (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
+    child.on('error', (err) => void (stderr += `\n${err.message}`));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ command: [command, ...args].join(' '), status: code ?? -1, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** A flag for one component, as kwokctl's componentsPatches take it; `override` replaces kwokctl's own value. */
+export interface ComponentFlag {
+  component: 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kwok-controller' | 'metrics-server' | 'etcd';
+  key: string;
+  value: string;
+  override?: boolean;
+}
+
+export interface ClusterOptions {
+  /** Flags beyond those this file always sets (the demo's HPA sync period and metrics resolution). */
+  flags?: ComponentFlag[];
+  /** kwok's CRDs served by the API server (default: the simulation's four). */
+  enableCRDs?: string[];
+  /** Prefix of the work folder (under SPLITBENCH_SIM_WORKDIR or the system's temp folder). */
+  folderPrefix?: string;
+  /** Aborting it while the cluster starts stops kwokctl and whatever it started (a SIGINT or SIGTERM meanwhile). */
+  signal?: AbortSignal;
+}
+
+/** The simulation's kwok CRDs: see kwokctlConfig. */
+const SIM_CRDS = ['ClusterResourceUsage', 'Metric', 'ClusterLogs', 'ClusterPortForward'];
+
+function kwokctlConfig(modules: Pick<ModuleDirs, 'metricsServer'>, options: ClusterOptions): string {
   return stringify({
     kind: 'KwokctlConfiguration',
     apiVersion: 'config.kwok.x-k8s.io/v1alpha1',
@@ -60,7 +103,7 @@ function kwokctlConfig(modules: ModuleDirs): string {
       // The simulated CPU (ClusterResourceUsage) and kwok's resource metrics (Metric) come from the
       // API server, so the HPA check can change the load while the cluster runs. The runner pods' logs
       // (ClusterLogs) and the stores' port-forwards (ClusterPortForward) too (cluster-verdict.ts).
-      enableCRDs: ['ClusterResourceUsage', 'Metric', 'ClusterLogs', 'ClusterPortForward'],
+      enableCRDs: options.enableCRDs ?? SIM_CRDS,
     },
     componentsPatches: [
       {
@@ -75,25 +118,32 @@ function kwokctlConfig(modules: ModuleDirs): string {
         name: 'metrics-server',
         extraArgs: [{ key: 'kubelet-preferred-address-types', value: 'Hostname', override: true }],
       },
+      ...(options.flags ?? []).map((f) => ({ name: f.component, extraArgs: [{ key: f.key, value: f.value, ...(f.override ? { override: true } : {}) }] })),
     ],
   });
 }
 
 /**
- * Processes still running from this cluster's folder (kwokctl runs each component from a copy of its
- * binary under the work folder, so the path identifies exactly ours): SIGKILL them by pid.
+ * Processes running from this cluster's folder: kwokctl runs each component from a copy of its binary
+ * under the work folder, so the path identifies exactly ours. `name` is the binary's file name.
  */
-export function stopLeftovers(workdir: string): number[] {
-  const ours: number[] = [];
+export function clusterProcesses(workdir: string): { pid: number; name: string }[] {
+  const ours: { pid: number; name: string }[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmd.startsWith(`${workdir}/`)) ours.push(Number(entry));
+      if (cmd.startsWith(`${workdir}/`)) ours.push({ pid: Number(entry), name: path.basename(cmd.split('\0')[0] as string) });
     } catch {
       // gone meanwhile
     }
   }
+  return ours;
+}
+
+/** SIGKILLs, by pid, every process still running from this cluster's folder (clusterProcesses). */
+export function stopLeftovers(workdir: string): number[] {
+  const ours = clusterProcesses(workdir).map((p) => p.pid);
   for (const pid of ours) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -110,11 +160,11 @@ export function simFolder(prefix: string): string {
   return mkdtempSync(path.join(base, prefix));
 }
 
-export function startCluster(modules: ModuleDirs, log: (line: string) => void): Cluster {
-  const workdir = simFolder('splitbench-sim-');
+export async function startCluster(modules: Pick<ModuleDirs, 'metricsServer'>, log: (line: string) => void, options: ClusterOptions = {}): Promise<Cluster> {
+  const workdir = simFolder(options.folderPrefix ?? 'splitbench-sim-');
   const name = 'splitbench-sim';
   const configFile = path.join(workdir, 'kwokctl.yaml');
-  writeFileSync(configFile, kwokctlConfig(modules));
+  writeFileSync(configFile, kwokctlConfig(modules, options));
   // Without tap's variables: run from a test, the docs' commands must still behave as for a person
   // (k8s/loadtest/render.ts, for one, prints nothing when it believes tap is running it).
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TAP')));
@@ -131,7 +181,11 @@ export function startCluster(modules: ModuleDirs, log: (line: string) => void): 
     rmSync(workdir, { recursive: true, force: true });
   };
   log('starting the control plane (kwokctl create cluster --runtime binary, 127.0.0.1)');
-  const created = kwokctl('create', 'cluster', '--config', configFile, '--wait', '2m');
+  const created = await runAsync(binary('kwokctl'), ['--name', name, 'create', 'cluster', '--config', configFile, '--wait', '2m'], { env, timeoutMs: 300_000, signal: options.signal });
+  if (options.signal?.aborted) {
+    stop();
+    throw new Error('stopped while the control plane was starting');
+  }
   if (created.status !== 0) {
     stop();
     throw new Error(`kwokctl create cluster failed:\n${created.stderr.slice(-4000)}`);
@@ -150,6 +204,11 @@ export function startCluster(modules: ModuleDirs, log: (line: string) => void): 
 /** `kubectl` from the built tools against the cluster. */
 export function kubectl(cluster: Cluster, args: string[], input?: string, timeoutMs?: number): RunResult {
   return run(binary('kubectl'), args, { env: cluster.env, input, timeoutMs });
+}
+
+/** kubectl() without blocking the event loop. */
+export function kubectlAsync(cluster: Cluster, args: string[], input?: string, timeoutMs?: number): Promise<RunResult> {
+  return runAsync(binary('kubectl'), args, { env: cluster.env, input, timeoutMs });
 }
 
 /** `Warning: ...` lines the API server sent back (kubectl prints them on stderr). */

@@ -4,7 +4,7 @@
  * modules, then re-runs itself in a private network namespace whose only interface is loopback, so
  * nothing it starts can send outside 127.0.0.0/8.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,8 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { stopLeftovers } from './cluster.js';
 import { runScenario, type SimReport } from './scenario.js';
-import { REPO_ROOT } from '../lib/kustomize.js';
-import { BUILD_COMMAND, MissingToolsError, requireTools, resolveModules, SIM_BIN, type ModuleDirs } from './tools.js';
+import { ensureTools, MissingToolsError, requireTools, resolveModules, SIM_BIN, type ModuleDirs } from './tools.js';
 import { evaluate, summary } from './verdict.js';
 
 const HELP = `usage: npm run k8s:sim -- [--report FILE] [--json] [--skip-hpa] [--no-isolate] [--no-build]
@@ -135,21 +134,12 @@ async function main(argv: string[]): Promise<number> {
   }
   if (values['isolated-child']) return simulate(values, JSON.parse(process.env.SPLITBENCH_SIM_MODULES ?? '{}') as Modules, process.env.SPLITBENCH_SIM_ISOLATED === '1');
   try {
-    requireTools();
+    if (values['no-build']) requireTools();
+    else await ensureTools(log);
   } catch (err) {
     if (!(err instanceof MissingToolsError)) throw err;
-    if (values['no-build']) {
-      process.stderr.write(`k8s:sim: ${err.message}\n`);
-      return 3;
-    }
-    log(`the tools are not built yet: ${BUILD_COMMAND} (about 18 minutes cold on 2 cores, once per machine)`);
-    spawnSync('bash', [path.join(REPO_ROOT, 'scripts', 'install-k8s-tools.sh')], { stdio: 'inherit' });
-    try {
-      requireTools();
-    } catch (again) {
-      process.stderr.write(`k8s:sim: building the tools failed (see its output above); fix that, then run \`${BUILD_COMMAND}\`\n${(again as Error).message}\n`);
-      return 3;
-    }
+    process.stderr.write(`k8s:sim: ${err.message}\n`);
+    return 3;
   }
   log('finding the pinned CRD modules (go mod download)');
   const modules = resolveModules();

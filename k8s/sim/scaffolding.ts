@@ -40,7 +40,8 @@ export function cpuUsage(millicores: number): string {
   });
 }
 
-function node(name: string): object {
+/** A kwok node (kwok runs its pods); metrics-server reads its resource metrics from kwok. */
+export function fakeNode(name: string): object {
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -96,8 +97,8 @@ export function installScaffolding(cluster: Cluster, modules: ModuleDirs, log: (
   if (established.status !== 0) throw new Error(`CRDs not established: ${established.stderr}`);
   log('fake nodes, volumes, the Envoy Gateway namespace and Service, kwok metrics');
   const objects = [
-    node('kwok-node-0'),
-    node('kwok-node-1'),
+    fakeNode('kwok-node-0'),
+    fakeNode('kwok-node-1'),
     volume('sim-data-mongodb', '5Gi'),
     volume('sim-data-redis', '1Gi'),
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'envoy-gateway-system' } },

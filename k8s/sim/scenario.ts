@@ -9,7 +9,7 @@ import { checkLoadRun, dryRunVariants, scratchRepo, secondApply, type ApplyLine,
 import { simBlocks } from './docs.js';
 import { checkAutoscaling, type HpaReport } from './hpa.js';
 import { installScaffolding, SIM_NAMESPACE, type Step } from './scaffolding.js';
-import { BINARIES, binary, type ModuleDirs } from './tools.js';
+import { toolVersions, type ModuleDirs } from './tools.js';
 
 export interface DocStep { name: string; line: number; status: number; stdout: string; stderr: string; warnings: string[] }
 
@@ -41,16 +41,6 @@ export interface ScenarioOptions {
   onCluster: (stop: () => void) => void;
 }
 
-function toolVersions(): Record<string, string> {
-  const v: Record<string, string> = {};
-  for (const b of BINARIES) {
-    const args = b === 'kubectl' ? ['version', '--client'] : ['--version'];
-    const r = run(binary(b), args, { timeoutMs: 20_000 });
-    v[b] = (r.stdout || r.stderr).split('\n').find((l) => /v?\d+\.\d+\.\d+/.test(l))?.trim() ?? `exit ${r.status}`;
-  }
-  return v;
-}
-
 export async function runScenario(opts: ScenarioOptions): Promise<SimReport> {
   const { log } = opts;
   const t0 = Date.now();
@@ -70,7 +60,7 @@ export async function runScenario(opts: ScenarioOptions): Promise<SimReport> {
   const repo = scratchRepo();
   let cluster: Cluster | undefined;
   try {
-    cluster = startCluster(opts.modules, log);
+    cluster = await startCluster(opts.modules, log);
     opts.onCluster(cluster.stop);
     mark('cluster up');
     const steps: Step[] = installScaffolding(cluster, opts.modules, log);

@@ -4,7 +4,7 @@
  * .tools/k8s/bin, and the CRDs and manifests inside the pinned Go modules (tools/crds, tools/kwok,
  * tools/metrics-server), found with `go mod download -json` (verified against each go.sum).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../lib/kustomize.js';
@@ -35,6 +35,56 @@ export function requireTools(): void {
         `(about 18 minutes cold on 2 cores, cached in ~/.cache/splitbench)\n${check.stderr.trim()}`,
     );
   }
+}
+
+/**
+ * requireTools(), building the tools first when they are missing (once per machine): the build's
+ * progress lines ("[install-k8s-tools] [3/8] building ...") go to `log` as they come. Resolves with
+ * the build's seconds (null when nothing was built); throws MissingToolsError when the build fails.
+ */
+export async function ensureTools(log: (line: string) => void, signal?: AbortSignal): Promise<number | null> {
+  try {
+    requireTools();
+    return null;
+  } catch (err) {
+    if (!(err instanceof MissingToolsError)) throw err;
+  }
+  log(`the control plane's tools are not built yet: building them once per machine with ${BUILD_COMMAND} (about 18 minutes cold on 2 cores; later runs take them from ~/.cache/splitbench)`);
+  const started = Date.now();
+  await new Promise<void>((resolve) => {
+    const child = spawn('bash', [path.join(REPO_ROOT, 'scripts', 'install-k8s-tools.sh')], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
+    let partial = '';
+    const lines = (d: Buffer): void => {
+      const all = (partial + d.toString()).split('\n');
+      partial = all.pop() ?? '';
+      for (const l of all) if (l.trim() !== '') log(l);
+    };
+    child.stdout.on('data', lines);
+    child.stderr.on('data', lines);
+    child.on('error', () => {});
+    child.on('close', () => {
+      if (partial.trim() !== '') log(partial);
+      resolve();
+    });
+  });
+  const seconds = Math.round((Date.now() - started) / 1000);
+  try {
+    requireTools();
+  } catch (err) {
+    throw new MissingToolsError(`building the tools failed after ${seconds} s (see the lines above); fix that, then run \`${BUILD_COMMAND}\`\n${(err as Error).message}`);
+  }
+  log(`built the control plane's tools in ${seconds} s`);
+  return seconds;
+}
+
+/** Each binary's own `--version` line (kubectl's client version). */
+export function toolVersions(names: readonly Binary[] = BINARIES): Record<string, string> {
+  const v: Record<string, string> = {};
+  for (const b of names) {
+    const r = spawnSync(binary(b), b === 'kubectl' ? ['version', '--client'] : ['--version'], { encoding: 'utf8', timeout: 20_000 });
+    v[b] = ((r.stdout ?? '') || (r.stderr ?? '')).split('\n').find((l) => /v?\d+\.\d+\.\d+/.test(l))?.trim() ?? `exit ${r.status ?? -1}`;
+  }
+  return v;
 }
 
 /** The upstream module folders the simulation reads files from. */
