@@ -8,7 +8,7 @@ import type { WriteRequest, WriteResult } from '../contract/record.js';
 import { GRADES_COLLECTION, GRADES_INDEXES } from '../contract/stores.js';
 import { ConflictError, DeadlineError, UnavailableError } from '../service-kit/errors.js';
 import { redactText } from '../service-kit/secrets.js';
-import { MongoConnection } from './mongo-connection.js';
+import { collectionOn, MongoConnection } from './mongo-connection.js';
 import { timed, type StoreObserver } from './observe.js';
 
 /** The document as stored; grade fields sit at the top level so dashboards can group on them. */
@@ -76,7 +76,7 @@ export class MongoGradeStore {
    * failure counts toward replacing a client that no longer reaches the server.
    */
   on<T extends Document, R>(name: string, fn: (collection: Collection<T>) => Promise<R>): Promise<R> {
-    return this.connection.use((client) => fn(client.db(this.dbName).collection<T>(name)));
+    return this.connection.use((client) => fn(collectionOn<T>(client, this.dbName, name)));
   }
 
   /**

@@ -26,8 +26,8 @@ export class PendingCounts {
   }
 
   /** The markers' collection on a connected client, for readers and tests (calls go through the store's on()). */
-  async markers(): Promise<Collection<PendingMarker>> {
-    return (await this.store.connection.client()).db(this.store.dbName).collection<PendingMarker>(PENDING_COLLECTION);
+  markers(): Promise<Collection<PendingMarker>> {
+    return this.store.connection.collection<PendingMarker>(this.store.dbName, PENDING_COLLECTION);
   }
 
   /** Marks a record as to be counted; a marker already there (a replay, a retry) is fine. `deadline`: the request's. */
