@@ -45,7 +45,7 @@ export function createRedisWriter(config: RedisWriterConfig, logger: Logger): Se
   const write = async (req: WriteRequest, deadline: number): Promise<WriteResult> => {
     const now = new Date();
     // The marker first: a record that exists without its count always has one (sweeper.ts). Both
-    // MongoDB calls end by the request's deadline (stores/mongo-grades.ts timeoutFor).
+    // MongoDB calls end by the request's deadline (stores/mongo-grades.ts bounded).
     await pending.mark(req.id, req.runId, now, deadline);
     const stored = await mongo.save(req, ROUTE, now, deadline);
     // A replay of a record first stored by route A is not route B's to count.

@@ -5,7 +5,7 @@ import t, { type Test } from 'tap';
 import { readFileSync } from 'node:fs';
 import { MongoClient } from 'mongodb';
 import { startMongo } from '../stack/mongo.js';
-import { MongoConnection } from './mongo-connection.js';
+import { collectionOn, MongoConnection } from './mongo-connection.js';
 
 const OPTS = { serverSelectionTimeoutMS: 400, connectTimeoutMS: 400 };
 
@@ -31,6 +31,21 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
   }
   return false;
 }
+
+t.test('the driver builds a new Collection per db().collection() call; collectionOn builds one per client', async (t) => {
+  // Real driver objects; building handles needs no server (nothing connects here).
+  const a = new MongoClient('mongodb://127.0.0.1:1/', OPTS);
+  const b = new MongoClient('mongodb://127.0.0.1:1/', OPTS);
+  t.teardown(() => Promise.all([a.close(), b.close()]));
+  t.not(a.db('d').collection('c'), a.db('d').collection('c'), 'the driver: a new handle each time');
+  t.not(a.db('d'), a.db('d'), 'and a new Db each time');
+  const first = collectionOn(a, 'd', 'c');
+  t.equal(collectionOn(a, 'd', 'c'), first, 'collectionOn: the same handle for the same client, database and name');
+  t.equal(first.namespace, 'd.c');
+  t.not(collectionOn(a, 'd', 'other'), first, 'another name, another handle');
+  t.equal(collectionOn(a, 'e', 'c').namespace, 'e.c', 'another database, its own handle');
+  t.not(collectionOn(b, 'd', 'c'), first, 'another client (a replaced one), its own handle');
+});
 
 t.test('the driver alone: a client whose first connect failed stays closed after the server comes up', async (t) => {
   const mongo = await downServer(t);

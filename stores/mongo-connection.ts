@@ -19,6 +19,26 @@
 import { MongoClient, MongoNetworkError, MongoServerSelectionError, MongoTopologyClosedError, type Collection, type Document, type MongoClientOptions } from 'mongodb';
 import { redactText } from '../service-kit/secrets.js';
 
+/**
+ * Collection handles, per client then per database and name. The driver builds a new Db and Collection
+ * (options merged, namespace parsed) on every `client.db().collection()`, which was ~2% of grpc-server's
+ * and redis-writer's CPU when done per call (mongo-connection.test.ts shows the driver does not reuse
+ * them). Keyed by the client, not the connection: a replaced client gets handles of its own, and a
+ * dropped one takes its handles with it.
+ */
+const handles = new WeakMap<MongoClient, Map<string, Map<string, Collection<Document>>>>();
+
+/** The collection `db.name` on `client`, built once per client. */
+export function collectionOn<T extends Document>(client: MongoClient, db: string, name: string): Collection<T> {
+  let dbs = handles.get(client);
+  if (dbs === undefined) handles.set(client, (dbs = new Map()));
+  let names = dbs.get(db);
+  if (names === undefined) dbs.set(db, (names = new Map()));
+  let collection = names.get(name);
+  if (collection === undefined) names.set(name, (collection = client.db(db).collection(name)));
+  return collection as unknown as Collection<T>;
+}
+
 export class MongoConnection {
   private connected: MongoClient | undefined;
   private attempt: Promise<MongoClient> | undefined;
@@ -46,7 +66,7 @@ export class MongoConnection {
   }
 
   async collection<T extends Document>(db: string, name: string): Promise<Collection<T>> {
-    return (await this.client()).db(db).collection<T>(name);
+    return collectionOn<T>(await this.client(), db, name);
   }
 
   /**

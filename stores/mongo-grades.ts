@@ -2,13 +2,14 @@
  * MongoDB store for grade records, shared by grpc-server (route A) and redis-writer (route B).
  * Idempotent on the record id: a second insert of the same `_id` returns the first result.
  */
-import { MongoServerError, type Collection, type DeleteOptions, type Document, type FindOptions, type InsertOneOptions } from 'mongodb';
+import { MongoServerError, type Collection, type Document } from 'mongodb';
 import { gradeFingerprint, type Grade } from '../contract/grade.js';
 import type { WriteRequest, WriteResult } from '../contract/record.js';
 import { GRADES_COLLECTION, GRADES_INDEXES } from '../contract/stores.js';
 import { ConflictError, DeadlineError, UnavailableError } from '../service-kit/errors.js';
 import { redactText } from '../service-kit/secrets.js';
-import { MongoConnection } from './mongo-connection.js';
+import { withinMs, type Bounded } from './call-bound.js';
+import { collectionOn, MongoConnection } from './mongo-connection.js';
 import { timed, type StoreObserver } from './observe.js';
 
 /** The document as stored; grade fields sit at the top level so dashboards can group on them. */
@@ -76,21 +77,22 @@ export class MongoGradeStore {
    * failure counts toward replacing a client that no longer reaches the server.
    */
   on<T extends Document, R>(name: string, fn: (collection: Collection<T>) => Promise<R>): Promise<R> {
-    return this.connection.use((client) => fn(client.db(this.dbName).collection<T>(name)));
+    return this.connection.use((client) => fn(collectionOn<T>(client, this.dbName, name)));
   }
 
   /**
-   * Options that end a call at `deadline` (ms since the epoch), or at the default bound: an abort
-   * signal, which the driver (7.x) honours while waiting for a server, for a pooled connection and for
-   * the answer. Not `timeoutMS`: in driver 7.9 it "has no effect" (its own deprecation notice), so a
-   * call waited as long as the store hung. A deadline already past fails at once: the caller has
-   * given up, so the call must not be queued. (The driver closes a connection whose read is aborted:
-   * fine for the rare deadline, and the reason a bound is not set tighter than the request's.)
+   * Runs `fn` with options that end its calls at `deadline` (ms since the epoch), or at the default
+   * bound: an abort signal (call-bound.ts), which the driver (7.x) honours while waiting for a server,
+   * for a pooled connection and for the answer. Not `timeoutMS`: in driver 7.9 it "has no effect" (its
+   * own deprecation notice), so a call waited as long as the store hung. A deadline already past fails
+   * at once: the caller has given up, so the call must not be queued. (The driver closes a connection
+   * whose read is aborted: fine for the rare deadline, and the reason a bound is not set tighter than
+   * the request's.)
    */
-  boundFor(deadline: number | undefined): Bounded {
+  bounded<R>(deadline: number | undefined, fn: (bound: Bounded) => Promise<R>): Promise<R> {
     const left = deadline === undefined ? callBound(this.timeoutMs) : deadline - Date.now();
-    if (left <= 0) throw new UnavailableError('MongoDB: no time left before the request deadline; not sent');
-    return { signal: AbortSignal.timeout(Math.min(left, callBound(this.timeoutMs))) } as Bounded;
+    if (left <= 0) return Promise.reject(new UnavailableError('MongoDB: no time left before the request deadline; not sent'));
+    return withinMs(Math.min(left, callBound(this.timeoutMs)), fn);
   }
 
   /**
@@ -110,14 +112,13 @@ export class MongoGradeStore {
     };
     await this.ensureIndexes();
     try {
-      const bound = this.boundFor(deadline);
-      await this.on<GradeDocument, unknown>(GRADES_COLLECTION, (records) => timed(this.observe, 'insert', () => records.insertOne(doc, bound)));
+      await this.bounded(deadline, (bound) => this.on<GradeDocument, unknown>(GRADES_COLLECTION, (records) => timed(this.observe, 'insert', () => records.insertOne(doc, bound))));
       return { id: req.id, route, receivedAt: now.toISOString(), replayed: false };
     } catch (err) {
       if (!(err instanceof MongoServerError && err.code === DUPLICATE_KEY)) throw toStoreError(err);
     }
     // Same id seen before: either a client replay or a retry after a lost acknowledgement.
-    const existing = await this.on<GradeDocument, GradeDocument | null>(GRADES_COLLECTION, (records) => timed(this.observe, 'find', () => records.findOne({ _id: req.id }, this.boundFor(deadline)))).catch((err: unknown) => {
+    const existing = await this.bounded(deadline, (bound) => this.on<GradeDocument, GradeDocument | null>(GRADES_COLLECTION, (records) => timed(this.observe, 'find', () => records.findOne({ _id: req.id }, bound)))).catch((err: unknown) => {
       throw toStoreError(err);
     });
     if (existing === null) throw new UnavailableError('record vanished between insert and read; retry');
@@ -136,7 +137,7 @@ export class MongoGradeStore {
   async ping(): Promise<void> {
     if (this.connection.monitor()?.state === 'up') return;
     try {
-      await this.connection.use((client) => timed(this.observe, 'ping', () => client.db('admin').command({ ping: 1 }, this.boundFor(Date.now() + this.timeoutMs))));
+      await this.bounded(Date.now() + this.timeoutMs, (bound) => this.connection.use((client) => timed(this.observe, 'ping', () => client.db('admin').command({ ping: 1 }, bound))));
     } catch (err) {
       throw toStoreError(err);
     }
@@ -159,9 +160,6 @@ export class MongoGradeStore {
     return this.indexesReady;
   }
 }
-
-/** Options of a driver call that carry its bound (an abort signal; the driver's option types do not all list it). */
-export type Bounded = InsertOneOptions & DeleteOptions & FindOptions & { signal: AbortSignal };
 
 /** The store of a service's MongoDB settings (service-kit/config.ts readMongo), timed into its metrics. */
 export function gradeStoreFor(c: { mongoUrl: string; mongoDb: string; mongoTimeoutMs: number }, observe?: StoreObserver): MongoGradeStore {

@@ -26,15 +26,14 @@ export class PendingCounts {
   }
 
   /** The markers' collection on a connected client, for readers and tests (calls go through the store's on()). */
-  async markers(): Promise<Collection<PendingMarker>> {
-    return (await this.store.connection.client()).db(this.store.dbName).collection<PendingMarker>(PENDING_COLLECTION);
+  markers(): Promise<Collection<PendingMarker>> {
+    return this.store.connection.collection<PendingMarker>(this.store.dbName, PENDING_COLLECTION);
   }
 
   /** Marks a record as to be counted; a marker already there (a replay, a retry) is fine. `deadline`: the request's. */
   async mark(id: string, runId: string, receivedAt: Date, deadline?: number): Promise<void> {
     try {
-      const bound = this.store.boundFor(deadline);
-      await this.store.on<PendingMarker, unknown>(PENDING_COLLECTION, (markers) => timed(this.observe, 'mark_pending', () => markers.insertOne({ _id: id, runId, receivedAt }, bound)));
+      await this.store.bounded(deadline, (bound) => this.store.on<PendingMarker, unknown>(PENDING_COLLECTION, (markers) => timed(this.observe, 'mark_pending', () => markers.insertOne({ _id: id, runId, receivedAt }, bound))));
     } catch (err) {
       if (!(err instanceof MongoServerError && err.code === DUPLICATE_KEY)) throw toStoreError(err);
     }
@@ -43,12 +42,14 @@ export class PendingCounts {
   /** Markers older than `before`, oldest first, with their records (null: the record was never stored). */
   async stale(before: Date, limit: number): Promise<{ marker: PendingMarker; record: GradeDocument | null }[]> {
     try {
-      const bound = this.store.boundFor(undefined);
-      const markers = await this.store.on<PendingMarker, PendingMarker[]>(PENDING_COLLECTION, (pending) => timed(this.observe, 'find_pending', () => pending.find({ receivedAt: { $lt: before } }, bound).sort({ receivedAt: 1 }).limit(limit).toArray()));
-      if (markers.length === 0) return [];
-      const records = await this.store.on<GradeDocument, GradeDocument[]>(GRADES_COLLECTION, (grades) => timed(this.observe, 'find', () => grades.find({ _id: { $in: markers.map((m) => m._id) } }, bound).toArray()));
-      const byId = new Map(records.map((r) => [r._id, r]));
-      return markers.map((marker) => ({ marker, record: byId.get(marker._id) ?? null }));
+      // One bound for both reads, as before: the pair ends within the default bound.
+      return await this.store.bounded(undefined, async (bound) => {
+        const markers = await this.store.on<PendingMarker, PendingMarker[]>(PENDING_COLLECTION, (pending) => timed(this.observe, 'find_pending', () => pending.find({ receivedAt: { $lt: before } }, bound).sort({ receivedAt: 1 }).limit(limit).toArray()));
+        if (markers.length === 0) return [];
+        const records = await this.store.on<GradeDocument, GradeDocument[]>(GRADES_COLLECTION, (grades) => timed(this.observe, 'find', () => grades.find({ _id: { $in: markers.map((m) => m._id) } }, bound).toArray()));
+        const byId = new Map(records.map((r) => [r._id, r]));
+        return markers.map((marker) => ({ marker, record: byId.get(marker._id) ?? null }));
+      });
     } catch (err) {
       throw toStoreError(err);
     }
@@ -58,8 +59,7 @@ export class PendingCounts {
   async clear(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     try {
-      const bound = this.store.boundFor(undefined);
-      await this.store.on<PendingMarker, unknown>(PENDING_COLLECTION, (markers) => timed(this.observe, 'clear_pending', () => markers.deleteMany({ _id: { $in: ids } }, bound)));
+      await this.store.bounded(undefined, (bound) => this.store.on<PendingMarker, unknown>(PENDING_COLLECTION, (markers) => timed(this.observe, 'clear_pending', () => markers.deleteMany({ _id: { $in: ids } }, bound))));
     } catch (err) {
       throw toStoreError(err);
     }
