@@ -37,11 +37,12 @@ export interface CurveFit {
    * measured), null with fewer than three rates: then the curve cannot say how far to trust it.
    */
   looMaxRelError: number | null;
-  /** Largest relative spread (max - min) / mean of points measured at the same rate, null without repeats. */
+  /** Largest relative spread (max - min) / mean of points measured at the same rate under load, null without repeats. */
   repeatMaxRelSpread: number | null;
   /**
-   * How far a reading may be off, relative: the larger of the two above (the model's miss and the
-   * measurements' own noise), null when neither could be measured.
+   * The worst a reading at a measured rate may be off, relative: the larger of the two above (the
+   * model's miss and the measurements' own noise), null when neither could be measured. A reading's own
+   * uncertainty (uncertaintyAt) is judged near it and is usually smaller.
    */
   uncertainty: number | null;
 }
@@ -54,25 +55,58 @@ export interface Reading {
 }
 
 /**
- * How far a reading at `rps` may be off, relative, judged where it is read: the leave-one-out misses of
- * the knots at the ends of its segment and the repeats' spread (the larger). A curve bends most near
- * rest, so a miss there says little about readings at high rates. Null when nothing could be measured.
+ * How far a reading at `rps` may be off, relative to the reading, judged where it is read: the larger
+ * of the leave-one-out misses and the repeats' spreads (max - min of trials at one rate) of the two
+ * knots around it, in ms/s, over the reading. A curve bends most near rest and its noise differs by
+ * rate, so neither says much about readings far away. Null when neither knot has a miss or repeats.
  */
 export function uncertaintyAt(points: readonly CurvePoint[], rps: number): number | null {
   const ks = knots(points);
-  const loo = looMisses(ks);
+  if (ks.length === 0) return null;
+  const errs = knotErrors(points);
   let i = ks.findIndex((k) => k.rps >= rps);
-  if (i <= 0) i = i === 0 ? 1 : ks.length - 1;
-  const near = [loo[i - 1], loo[i], repeatSpread(points)].filter((x): x is number => x !== undefined && x !== null);
-  return near.length > 0 ? Math.max(...near) : fitOf(points).uncertainty;
+  if (i <= 0) i = i === 0 ? Math.min(1, ks.length - 1) : ks.length - 1;
+  const near = [errs[i - 1], errs[i]].filter((x): x is number => x !== undefined && x !== null);
+  const reading = interpolate(ks, rps).cpuMsPerS;
+  return near.length > 0 && reading > 0 ? Math.max(...near) / reading : null;
 }
 
-/** Each knot's leave-one-out relative miss (null for the two ends and for a knot at 0 ms/s). */
+/** Each knot's leave-one-out miss in ms/s (null for the two ends). */
 function looMisses(ks: readonly { rps: number; cpuMsPerS: number }[]): (number | null)[] {
   return ks.map((k, i) => {
-    if (i === 0 || i === ks.length - 1 || k.cpuMsPerS <= 0) return null;
-    const read = interpolate(ks.filter((_, j) => j !== i), k.rps).cpuMsPerS;
-    return Math.abs(read - k.cpuMsPerS) / k.cpuMsPerS;
+    if (i === 0 || i === ks.length - 1) return null;
+    return Math.abs(interpolate(ks.filter((_, j) => j !== i), k.rps).cpuMsPerS - k.cpuMsPerS);
+  });
+}
+
+/** Each knot's repeats' spread in ms/s (null for a knot measured once). */
+function repeatSpreads(points: readonly CurvePoint[]): (number | null)[] {
+  const sorted = [...points].sort((a, b) => a.rps - b.rps);
+  const out: (number | null)[] = [];
+  let group: CurvePoint[] = [];
+  const close = (): void => {
+    if (group.length === 0) return;
+    const ys = group.map((p) => p.cpuMsPerS);
+    out.push(group.length < 2 ? null : Math.max(...ys) - Math.min(...ys));
+  };
+  for (const p of sorted) {
+    if (group.length > 0 && !sameRate(p.rps, group.reduce((s, q) => s + q.rps, 0) / group.length)) {
+      close();
+      group = [];
+    }
+    group.push(p);
+  }
+  close();
+  return out;
+}
+
+/** Each knot's error in ms/s: the larger of its leave-one-out miss and its repeats' spread. */
+function knotErrors(points: readonly CurvePoint[]): (number | null)[] {
+  const loo = looMisses(knots(points));
+  const spread = repeatSpreads(points);
+  return loo.map((l, i) => {
+    const known = [l, spread[i] ?? null].filter((x): x is number => x !== null);
+    return known.length > 0 ? Math.max(...known) : null;
   });
 }
 
@@ -121,35 +155,20 @@ export function readCurve(points: readonly CurvePoint[], rps: number): Reading {
 
 export function fitOf(points: readonly CurvePoint[]): CurveFit {
   const ks = knots(points);
-  const spread = repeatSpread(points);
   if (ks.length === 0) return { rates: 0, fromRps: 0, toRps: 0, looMaxRelError: null, repeatMaxRelSpread: null, uncertainty: null };
-  const misses = looMisses(ks).filter((x): x is number => x !== null);
-  const worst = ks.length >= 3 && misses.length > 0 ? Math.max(...misses) : null;
+  // Relative to each knot's own CPU, and only under load: at rest the CPU is a few ms/s, read in
+  // 10 ms clock ticks, and a spread of one tick would read as 100%.
+  const loaded = (i: number): boolean => ks[i]!.rps > 0 && ks[i]!.cpuMsPerS > 0;
+  const relative = (xs: (number | null)[]): number | null => {
+    const rel = xs.flatMap((x, i) => (x === null || !loaded(i) ? [] : [x / ks[i]!.cpuMsPerS]));
+    return rel.length > 0 ? Math.max(...rel) : null;
+  };
+  const worst = ks.length >= 3 ? relative(looMisses(ks)) : null;
+  const spread = relative(repeatSpreads(points));
   const known = [worst, spread].filter((x): x is number => x !== null);
   return { rates: ks.length, fromRps: ks[0]!.rps, toRps: ks[ks.length - 1]!.rps, looMaxRelError: worst, repeatMaxRelSpread: spread, uncertainty: known.length > 0 ? Math.max(...known) : null };
 }
 
-/** Points grouped as knots() groups them; the largest (max - min) / mean of a group of two or more. */
-function repeatSpread(points: readonly CurvePoint[]): number | null {
-  const sorted = [...points].sort((a, b) => a.rps - b.rps);
-  let worst: number | null = null;
-  let group: CurvePoint[] = [];
-  const close = (): void => {
-    if (group.length < 2) return;
-    const ys = group.map((p) => p.cpuMsPerS);
-    const mean = ys.reduce((a, b) => a + b, 0) / ys.length;
-    if (mean > 0) worst = Math.max(worst ?? 0, (Math.max(...ys) - Math.min(...ys)) / mean);
-  };
-  for (const p of sorted) {
-    if (group.length > 0 && !sameRate(p.rps, group.reduce((s, q) => s + q.rps, 0) / group.length)) {
-      close();
-      group = [];
-    }
-    group.push(p);
-  }
-  close();
-  return worst;
-}
 
 /**
  * The rate (per replica) at which the curve reaches `ceilingMsPerS` (1000: one core), from the first

@@ -19,6 +19,10 @@ export const PROCESS_LOAD: Record<string, { serves: RouteName | 'all'; replicate
   'redis-writer': { serves: 'redis', replicated: true, ceilingCores: 1 },
   redis: { serves: 'redis', replicated: false, ceilingCores: 1 },
   mongo: { serves: 'all', replicated: false, ceilingCores: null },
+  // MongoDB's work per request depends on the route (route B writes a pending marker, the record and
+  // deletes the marker; route A inserts once): a curve per route from the trials of one route alone.
+  'mongo@grpc': { serves: 'grpc', replicated: false, ceilingCores: null },
+  'mongo@redis': { serves: 'redis', replicated: false, ceilingCores: null },
   ingress: { serves: 'all', replicated: false, ceilingCores: 1 },
   k6: { serves: 'all', replicated: false, ceilingCores: null },
 };
@@ -68,11 +72,16 @@ const served = (process: string, w: CostWindow): number | null => {
 export function buildCurves(windows: readonly CostWindow[], from: string): CostCurves {
   const byProcess = new Map<string, CurvePoint[]>();
   for (const w of windows) {
-    for (const [process, cpu] of Object.entries(w.cpuMsPerS)) {
+    for (const [measured, cpu] of Object.entries(w.cpuMsPerS)) {
+      // MongoDB in a window of one route alone (or at rest) is also a point of that route's MongoDB curve.
+      const only = ROUTES.filter((r) => w.routeRps[r] > 0);
+      const names = measured !== 'mongo' ? [measured] : w.source === 'idle' ? ['mongo', ...ROUTES.map((r) => `mongo@${r}`)] : only.length === 1 ? ['mongo', `mongo@${only[0]}`] : ['mongo'];
+      for (const process of names) {
       const rps = served(process, w);
       if (rps === null || (rps === 0 && w.source !== 'idle')) continue;
       const perInstance = PROCESS_LOAD[process]!.replicated ? cpu / w.replicas : cpu;
       byProcess.set(process, [...(byProcess.get(process) ?? []), { rps: round(rps), cpuMsPerS: round(perInstance), source: w.source, windowS: w.windowS }]);
+      }
     }
   }
   const processes = [...byProcess].map(([process, points]) => ({ process, points: points.sort((a, b) => a.rps - b.rps), fit: fitOf(points) }));
@@ -110,7 +119,10 @@ export interface Prediction {
   replicas: number;
   weights: Record<RouteName, number>;
   processes: ProcessPrediction[];
-  /** Cores per route: its processes plus MongoDB's CPU shared by the route's share of the requests. */
+  /**
+   * Cores per route: its processes plus its part of MongoDB's CPU (from MongoDB's per-route curves when
+   * both were measured, else MongoDB's CPU times the route's share of the requests).
+   */
   routeCores: Record<RouteName, number>;
   /** All processes but k6, in cores. */
   stackCores: number;
@@ -143,8 +155,33 @@ export function predict(curves: CostCurves, rateRps: number, weights: Record<Rou
       ceilingExtrapolated: ceiling?.extrapolated ?? false,
     });
   }
+  // MongoDB: its per-route curves added (each includes MongoDB at rest once: counted once) when both
+  // were measured; else the curve of whatever mix it was measured at.
+  const perRoute = ROUTES.map((r) => processes.find((x) => x.process === `mongo@${r}`));
+  const mongoIdle = curves.processes.find((c) => c.process === 'mongo')?.points.find((pt) => pt.rps === 0)?.cpuMsPerS ?? 0;
+  const mongoShare = {} as Record<RouteName, number>;
+  if (perRoute.every((x) => x !== undefined)) {
+    const parts = perRoute as ProcessPrediction[];
+    const total = Math.max(0, parts.reduce((s, x) => s + x.cpuMsPerS, 0) - mongoIdle * (parts.length - 1));
+    ROUTES.forEach((r, i) => (mongoShare[r] = parts[i]!.cpuMsPerS - mongoIdle / parts.length));
+    const mixed = processes.findIndex((x) => x.process === 'mongo');
+    const combined: ProcessPrediction = {
+      process: 'mongo',
+      instances: 1,
+      rpsPerInstance: round(rateRps),
+      cpuMsPerS: round(total),
+      extrapolated: parts.some((x) => x.extrapolated && x.rpsPerInstance > 0),
+      uncertainty: parts.every((x) => x.uncertainty === null) ? null : Math.max(...parts.map((x) => ((x.uncertainty ?? 0) * x.cpuMsPerS) / Math.max(total, 1e-9))),
+      ceilingAtRps: null,
+      ceilingExtrapolated: false,
+    };
+    if (mixed >= 0) processes[mixed] = combined;
+    else processes.push(combined);
+  }
+  for (let i = processes.length - 1; i >= 0; i--) if (processes[i]!.process.startsWith('mongo@')) processes.splice(i, 1);
   const cpu = (p: string): number => processes.find((x) => x.process === p)?.cpuMsPerS ?? 0;
-  const routeCores = Object.fromEntries(ROUTES.map((r) => [r, round((ROUTE_PROCESSES[r].reduce((s, p) => s + cpu(p), 0) + cpu('mongo') * weights[r]) / 1000)])) as Record<RouteName, number>;
+  const mongoOf = (r: RouteName): number => (r in mongoShare ? mongoShare[r] : cpu('mongo') * weights[r]);
+  const routeCores = Object.fromEntries(ROUTES.map((r) => [r, round((ROUTE_PROCESSES[r].reduce((s, p) => s + cpu(p), 0) + mongoOf(r)) / 1000)])) as Record<RouteName, number>;
   const stackCores = round(processes.filter((p) => p.process !== 'k6').reduce((s, p) => s + p.cpuMsPerS, 0) / 1000);
   const bounded = processes.filter((p) => p.ceilingAtRps !== null).sort((a, b) => a.ceilingAtRps! - b.ceilingAtRps!);
   const first = bounded[0];
