@@ -35,7 +35,14 @@ function contention(m: MachineLoad): string {
 function cpuSentence(m: MachineLoad): string {
   const rest = m.attribution.filter((p) => p.kind !== 'stack').map((p) => `${p.part} ${cores(p.cores)}`).join(', ');
   const stack = m.attribution.filter((p) => p.kind === 'stack').map((p) => `${p.part} ${cores(p.cores)}`).join(', ');
-  return `the stack used ${cores(stackCores(m))} of ${m.cpus} cores (${stack}); ${rest}. Nothing outside the stack and k6 took the CPU it needed: more CPU per request, or more cores, would be needed for this rate`;
+  const idle = m.attribution.find((p) => p.kind === 'idle');
+  const cause =
+    idle !== undefined && idle.share >= 0.2
+      ? // Cores were left over on average: the time went to the system's own waits or bursts (a replica
+        // starting, a store's fsync, a pause), not to a machine that was full all along.
+        `Nothing outside the stack and k6 took the CPU it needed, and ${pct(idle.share, 0)} of the machine was idle on average: the latency came from the system itself (bursts such as replicas starting, or waits), not from too few cores over the run`
+      : 'Nothing outside the stack and k6 took the CPU it needed: more CPU per request, or more cores, would be needed for this rate';
+  return `the stack used ${cores(stackCores(m))} of ${m.cpus} cores (${stack}); ${rest}. ${cause}`;
 }
 
 export function describeDemoFinding(f: DemoFinding): string {

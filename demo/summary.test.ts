@@ -147,6 +147,11 @@ t.test('a machine the stack used: a failed threshold is the system not holding t
   t.equal(s.verdict, 'FAIL', 'the stack, not other work, had the CPU');
   const reason = s.reasons.find((r) => r.startsWith('the system did not hold'));
   t.match(reason, /^the system did not hold 10 req\/s on this machine: the stack used 1\.75 of 2 cores \(mongo 0\.60, grpc-server-1 0\.50, .*\); k6 0\.20, demo 0\.01, other 0\.02, steal 0\.00, idle 0\.02/);
+  t.match(reason, /more CPU per request, or more cores, would be needed for this rate$/, 'a machine busy all along: the cores ran out');
+  const halfIdle = machine({ mongo: 0.2, 'grpc-server-1': 0.2, 'grpc-client-1': 0.2, 'redis-writer-1': 0.3, ingress: 0.1, k6: 0.2, demo: 0.05, other: 0, steal: 0, idle: 0.65 });
+  const bursty = buildSummary({ ...base, machine: halfIdle, k6: { exitCode: 99, summary: failedK6 } });
+  t.equal(bursty.verdict, 'FAIL', 'a third of the machine idle: still the system that missed the threshold');
+  t.match(bursty.reasons.find((r) => r.startsWith('the system did not hold')), /33% of the machine was idle on average: the latency came from the system itself/, 'but not for want of cores over the run');
   t.same(s.machine?.attribution.length, 11, 'the attribution is kept in summary.json');
   const text = formatSummary(s);
   t.match(text, /CPU over the run \(60 s on 2 CPUs/);
