@@ -6,7 +6,8 @@
 import { FaultInjector, type FaultRecord } from '../faults/injector.js';
 import type { Fault, FaultTarget } from '../faults/plan.js';
 import { ResourceSampler, type ResourceSample } from '../stack/resources.js';
-import type { ClusterAutoscaling, ReplicaTimeline } from '../stack/autoscaling.js';
+import type { ClusterAutoscaling } from '../stack/autoscaling.js';
+import type { ReplicaTimeline } from '../stack/replica-timeline.js';
 import type { RunningStack } from '../stack/stack.js';
 import { pause } from '../stack/process.js';
 import type { Supervisor } from '../stack/supervisor.js';

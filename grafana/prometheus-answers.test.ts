@@ -2,7 +2,8 @@
 // labels, which queries a local run cannot answer, and the problems an answer can have. The answers
 // themselves come from the real Prometheus in prometheus.integration.test.ts.
 import t from 'tap';
-import { CLUSTER_METRICS, CLUSTER_ONLY, dashboardQueries, goDuration, interpolate, legendLabels, ON_FAILURE, problemsOf, rateIntervalMs, stepFor, type QueryAnswer } from './prometheus-answers.js';
+import { dashboardQueries, goDuration, interpolate, legendLabels, problemsOf, rateIntervalMs, stepFor, type QueryAnswer } from './prometheus-answers.js';
+import { CLUSTER_METRICS, CLUSTER_ONLY, ON_FAILURE } from './query-needs.js';
 
 t.test("$__rate_interval as Grafana computes and writes it", async (t) => {
   // Grafana's own example (its 7.2 blog post): 15 s scrapes, a 15 s step -> max(30 s, 60 s) = 1m0s, Go's Duration.String().

@@ -18,7 +18,8 @@ import { warmUp } from '../demo/warmup.js';
 import { pause } from '../stack/process.js';
 import { startStack } from '../stack/stack.js';
 import { findBinary } from '../stack/tools.js';
-import { CLUSTER_METRICS, CLUSTER_ONLY, ON_FAILURE, PROMETHEUS_SCHEMA } from './prometheus-answers.js';
+import { PROMETHEUS_SCHEMA } from './prometheus-answers.js';
+import { CLUSTER_METRICS, CLUSTER_ONLY, ON_FAILURE } from './query-needs.js';
 import { PROM_QUERIES } from './prom-queries.js';
 
 const missing = ['k6', 'prometheus'].filter((b) => findBinary(b, true) === undefined);

@@ -8,7 +8,7 @@ import { costReport, type CostReport } from '../cost/cost.js';
 import { fitOf as fitOfPoints, knots } from '../cost/curve.js';
 import { buildCurves, type CostWindow } from '../cost/curves.js';
 import { FAULTS_SCHEMA, type FaultOutcome } from '../faults/analysis.js';
-import { REPLICAS_SCHEMA, type ReplicaTimeline } from '../stack/autoscaling.js';
+import { REPLICAS_SCHEMA, type ReplicaTimeline } from '../stack/replica-timeline.js';
 import type { Test } from 'tap';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

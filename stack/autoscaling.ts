@@ -16,14 +16,13 @@
  * the CPU a Node process burns starting up is left out, as the controller leaves out the first samples
  * of a pod that only just became ready (kwok makes pods Ready at once, before the process is up).
  */
-import type { ControlPlane, ControllerSettings } from '../autoscale/control-plane.js';
+import type { ControlPlane } from '../autoscale/control-plane.js';
 import { KubeApiError, type KubeApi } from '../autoscale/kube-api.js';
 import type { Deployment } from './deployment.js';
 import { pause } from './process.js';
 import { readProcStat } from './resources.js';
 import type { ServiceFolder } from './services.js';
-
-export const REPLICAS_SCHEMA = 'splitbench.replicas/2';
+import { REPLICAS_SCHEMA, type ControllerEvent, type ReplicaTimeline } from './replica-timeline.js';
 
 export const FEED_MS = 5000;
 export const FOLLOW_MS = 1000;
@@ -34,49 +33,6 @@ export const CPU_ANNOTATION = 'kwok.x-k8s.io/usage-cpu';
 export const MEMORY_ANNOTATION = 'kwok.x-k8s.io/usage-memory';
 /** Which local replica a pod stands for (ours, for whoever reads the pods). */
 export const REPLICA_ANNOTATION = 'splitbench.io/local-replica';
-
-export interface ControllerEvent {
-  /** ms since the epoch: the event's lastTimestamp (1 s resolution) */
-  t: number;
-  hpa: string;
-  type: string;
-  reason: string;
-  message: string;
-  /** The event's count when seen: the controller repeats an identical event by counting up. */
-  count: number;
-}
-
-/** results/<run-id>/replicas.json */
-export interface ReplicaTimeline {
-  schema: typeof REPLICAS_SCHEMA;
-  controller: {
-    versions: Record<string, string>;
-    /** Flags set beyond kwokctl's own. */
-    flags: string[];
-    settings: ControllerSettings;
-    feedPeriodMs: number;
-    /** The window each replica's CPU is averaged over before it becomes its pod's usage. */
-    cpuWindowMs: number;
-    startSeconds: number;
-    buildSeconds: number | null;
-  };
-  /** The HPAs as applied (after --hpa-target). */
-  hpas: { name: string; deployment: string; minReplicas: number; maxReplicas: number; targetCpuUtilizationPercent: number | null; behavior: unknown }[];
-  /** Local replicas running per service, at the start, on each change and at the end. */
-  series: { t: number; replicas: Record<string, number> }[];
-  /** Each Deployment's .spec.replicas when the controller changed it. */
-  desired: { t: number; deployment: string; replicas: number }[];
-  /** The local processes following: from, to, and when the new ones were ready (null: a start failed). */
-  changes: { t: number; deployment: string; from: number; to: number; doneAt: number | null; error?: string }[];
-  /** The controller's Events on the HPAs, each occurrence once. */
-  events: ControllerEvent[];
-  /** Each HPA's status when it changed: what the controller computed. */
-  status: { t: number; hpa: string; currentReplicas: number; desiredReplicas: number; utilizationPercent: number | null }[];
-  /** What was fed: each pod's CPU (millicores) and the replica behind it. */
-  cpu: { t: number; pod: string; replica: string | null; millicores: number }[];
-  /** Calls to the API server (or a loop's step) that failed: how many, and the first 20. */
-  apiErrors: { count: number; first: { t: number; what: string; message: string }[] };
-}
 
 interface PodJson {
   metadata: { name: string; creationTimestamp: string; labels?: Record<string, string>; deletionTimestamp?: string; annotations?: Record<string, string> };

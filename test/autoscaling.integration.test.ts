@@ -21,8 +21,9 @@ import { autoscaleManifests } from '../autoscale/manifests.js';
 import { COURSE_PATH, HEADERS } from '../contract/http.js';
 import { clusterProcesses } from '../k8s/sim/cluster.js';
 import { REPO_ROOT } from '../k8s/lib/kustomize.js';
-import { BUILD_COMMAND, MissingToolsError, requireTools } from '../k8s/sim/tools.js';
-import { ClusterAutoscaling, type ControllerEvent } from '../stack/autoscaling.js';
+import { BUILD_COMMAND, missingTools } from '../k8s/sim/tools.js';
+import { ClusterAutoscaling } from '../stack/autoscaling.js';
+import type { ControllerEvent } from '../stack/replica-timeline.js';
 import type { Deployment } from '../stack/deployment.js';
 import { pause } from '../stack/process.js';
 import { startStack, type RunningStack } from '../stack/stack.js';
@@ -111,15 +112,8 @@ function tcpPeers(pids: number[]): { loopback: number; others: string[] } {
 }
 
 t.test('under load on route B the real HPA controller scales redis-writer up, the local processes follow, and back down when the load stops', async (t) => {
-  try {
-    requireTools();
-  } catch (err) {
-    if (err instanceof MissingToolsError) {
-      t.fail(err.message);
-      return;
-    }
-    throw err;
-  }
+  const missing = missingTools();
+  if (missing !== undefined) return void t.fail(missing);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'splitbench-autoscale-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const own = autoscaleManifests().hpas.find((h) => h.metadata.name === 'redis-writer');

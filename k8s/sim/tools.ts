@@ -22,6 +22,17 @@ export function binary(name: Binary): string {
   return path.join(SIM_BIN, name);
 }
 
+/** The message of requireTools' MissingToolsError, or undefined when the tools are built: for a test to fail with. */
+export function missingTools(): string | undefined {
+  try {
+    requireTools();
+    return undefined;
+  } catch (err) {
+    if (err instanceof MissingToolsError) return err.message;
+    throw err;
+  }
+}
+
 /**
  * Throws MissingToolsError with the command to run when a binary is missing or stale (its cached
  * build does not match tools/*'s go.mod and go.sum): `install-k8s-tools.sh --check` decides.

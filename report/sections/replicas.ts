@@ -3,7 +3,7 @@
  * said and did: replicas.json (stack/autoscaling.ts, schema splitbench.replicas/2).
  */
 import { SERVICE_ROUTE } from '../../contract/routes.js';
-import { REPLICAS_SCHEMA } from '../../stack/autoscaling.js';
+import { REPLICAS_SCHEMA } from '../../stack/replica-timeline.js';
 import { chartBox, esc, fixed, table, type Cell } from '../html.js';
 import { routeColor, section, type ChartSpec } from '../section.js';
 import { reader } from './inputs.js';
