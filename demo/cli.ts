@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option, parse } from '../cli/options.js'
 import { PROFILE_ALIASES, PROFILE_NAMES } from '../contract/load-profiles.js';
 import { SPLIT_ROUTE_FILE } from '../linkerd/split.js';
 import { REPO_ROOT } from '../stack/tools.js';
+import { K6_DASHBOARD_PORT } from './k6-run.js';
 
 export const DEFAULT_FAULT_PLAN = path.join(REPO_ROOT, 'faults', 'default.yaml');
 
@@ -33,6 +34,8 @@ export interface DemoOptions {
   findCapacity?: boolean;
   /** Default linkerd/route/httproute.yaml. */
   routeFile?: string;
+  /** Serve k6's web dashboard on 127.0.0.1 while k6 runs: true for k6's default port, 0 for any free one. */
+  live?: number | true;
   port: number;
   out: string;
 }
@@ -71,6 +74,7 @@ export function demoProgram(): Command {
         .conflicts(['p95', 'p99', 'maxErrorRate']),
     )
     .option('--route-file <file>', `HTTPRoute with the weights (default ${path.relative(REPO_ROOT, SPLIT_ROUTE_FILE)})`)
+    .option('--live [port]', `watch the run live: k6's web dashboard on 127.0.0.1 while k6 runs (port default ${K6_DASHBOARD_PORT}, 0: any free port); the run report is made after the run either way`, (raw: string) => parse.port(raw))
     .option('--port <p>', 'ingress port (0: any free port)', parse.port, 0)
     .option('--out <dir>', 'results folder; each run writes <dir>/<run-id>/', path.relative(process.cwd(), path.join(REPO_ROOT, 'results')) || '.');
 }

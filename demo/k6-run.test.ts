@@ -4,7 +4,7 @@
 // and thresholds on must judge (exit 99, every one listed). No assertion depends on timing: the error
 // rate alone crosses the default thresholds, whatever the latency.
 import t from 'tap';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -12,7 +12,8 @@ import { K6_METRICS as M } from '../contract/k6-metrics.js';
 import { LOADTEST_ENV as E, THRESHOLDS_OFF } from '../contract/load-profiles.js';
 import { findBinary } from '../stack/tools.js';
 import { startStub } from '../timeseries/stub.js';
-import { runK6, type K6RunOptions } from './k6-run.js';
+import { freePort } from '../stack/ports.js';
+import { liveDashboardUrl, runK6, type K6RunOptions } from './k6-run.js';
 
 const POOL = [{ curso: 'ANP', facultad: 'Ingenieria', carrera: 'Arte', region: 'METROPOLITANA' }];
 const ROUTES = ['grpc', 'redis'] as const;
@@ -80,4 +81,41 @@ t.test("thresholds 'off' and on, on the real k6", { skip: findBinary('k6') ? fal
   t.ok(listed.includes('checks rate==1'), 'judged: checks rate==1');
   t.notOk(listed.some((x) => x.startsWith(M.attempts) || x.startsWith(M.retries) || x.startsWith(M.attemptDuration)), 'the sub-metrics named only for their figures are not listed as thresholds');
   t.equal(o.routes.redis!.errors, on.answered.redis['500'] ?? 0, 'the same per-route figures with thresholds on');
+});
+
+// --live: k6's own web dashboard served while k6 runs (the real k6's server, read as a browser does:
+// its server-sent events), and still exported to report.html at the end.
+t.test('livePort serves the web dashboard while k6 runs', { skip: findBinary('k6') ? false : 'k6 not built: run npm run tools' }, async (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'splitbench-k6live-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(path.join(dir, 'pool.json'), JSON.stringify(POOL));
+  const stub = await startStub({});
+  t.teardown(() => stub.close());
+  const livePort = await freePort();
+  const progress = new Writable({ write: (_chunk, _enc, done) => done() });
+  const k6 = runK6({ baseUrl: stub.url, runId: `tap-live-${process.pid}`, dataFile: path.join(dir, 'pool.json'), outDir: dir, scenario: 'load', rate: 20, duration: '6s', routes: [...ROUTES], progress, samples: false, thresholds: 'off', livePort });
+  let ended = false;
+  void k6.finally(() => (ended = true));
+  // Poll until the server is up (k6 starts it after its init), then read events until a snapshot of metrics.
+  let events = '';
+  while (!ended && !/event: snapshot/.test(events)) {
+    try {
+      const res = await fetch(`${liveDashboardUrl(livePort)}events`, { signal: AbortSignal.timeout(3000) });
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      while (!/event: snapshot/.test(events)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        events += decoder.decode(value, { stream: true });
+      }
+      await reader.cancel();
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  const result = await k6;
+  t.equal(result.exitCode, 0, 'k6 ran to the end with the dashboard served');
+  t.match(events, /"title":"k6 dashboard"/, 'the dashboard answered while k6 ran: its configuration');
+  t.match(events, /event: snapshot/, 'and a snapshot of live metrics');
+  t.ok(existsSync(result.reportFile), 'report.html is still exported at the end');
 });

@@ -39,6 +39,19 @@ export interface K6RunOptions {
   samples?: boolean;
   /** A Prometheus (base URL) with the remote-write receiver on: k6 pushes its metrics there too, as in the cluster. */
   remoteWrite?: string;
+  /**
+   * Serve k6's web dashboard while k6 runs, on 127.0.0.1 at this port (liveDashboardUrl gives its address).
+   * Unset: the dashboard is only exported (report.html) at the end, with no server.
+   */
+  livePort?: number;
+}
+
+/** k6's own default port for its web dashboard. */
+export const K6_DASHBOARD_PORT = 5665;
+
+/** Where a person watches a run with `livePort` (k6 redirects / to its UI). */
+export function liveDashboardUrl(port: number): string {
+  return `http://127.0.0.1:${port}/`;
 }
 
 export interface K6RunResult {
@@ -56,9 +69,12 @@ function k6Env(opts: K6RunOptions, files: { summaryFile: string; reportFile: str
     ...process.env,
     ...K6_OFFLINE_ENV,
     // The built-in web dashboard, exported as one HTML file at the end; a 1 s period so short
-    // runs still have enough points to draw.
+    // runs still have enough points to draw. Served while k6 runs only when asked (port -1: no server),
+    // and then only on the loopback interface.
     K6_WEB_DASHBOARD: 'true',
-    K6_WEB_DASHBOARD_PORT: '-1',
+    K6_WEB_DASHBOARD_HOST: '127.0.0.1',
+    K6_WEB_DASHBOARD_PORT: opts.livePort === undefined ? '-1' : String(opts.livePort),
+    K6_WEB_DASHBOARD_OPEN: 'false',
     K6_WEB_DASHBOARD_PERIOD: '1s',
     K6_WEB_DASHBOARD_EXPORT: files.reportFile,
     [E.BASE_URL]: opts.baseUrl,

@@ -24,6 +24,8 @@ import { DEFAULT_FAULT_PLAN, demoProgram, type DemoOptions } from './cli.js';
 import { collectEnvironment } from './environment.js';
 import { machineLoad } from './machine.js';
 import { measuredRun } from './measured-run.js';
+import { K6_DASHBOARD_PORT, liveDashboardUrl } from './k6-run.js';
+import { canBind, freePort } from '../stack/ports.js';
 import { PROMETHEUS_FILE, recordPrometheusAnswers, startRunPrometheus, type DashboardProblem } from './prometheus-run.js';
 import type { RunningPrometheus } from '../stack/prometheus.js';
 import { formatSummary } from './summary-text.js';
@@ -49,6 +51,13 @@ try {
   }
 } catch (err) {
   usageFailure(program, (err as Error).message);
+  process.exit();
+}
+
+// The live dashboard's port is checked before anything starts: k6 would only warn and go on without it.
+const livePort = opts.live === undefined ? undefined : opts.live === true ? K6_DASHBOARD_PORT : opts.live === 0 ? await freePort() : opts.live;
+if (livePort !== undefined && !(await canBind(livePort))) {
+  usageFailure(program, `--live: port ${livePort} on 127.0.0.1 is in use (another k6 dashboard?); pass another port, or --live 0 for any free one`);
   process.exit();
 }
 
@@ -132,9 +141,11 @@ try {
   const routes = ROUTES.filter((r) => (weights[r] ?? 0) > 0);
   const thresholds = opts.thresholds ? { p95Ms: opts.p95, p99Ms: opts.p99, maxErrorRate: opts.maxErrorRate } : null;
   step(`run ${runId}: k6 ${opts.scenario} at ${opts.rate} req/s for ${duration} through ${stack.endpoints.ingress} (split grpc ${(100 * (weights.grpc ?? 0)).toFixed(0)}% / redis ${(100 * (weights.redis ?? 0)).toFixed(0)}%)${plan ? `, ${plan.length} faults` : ''}`);
+  if (livePort !== undefined) step(`live: k6's web dashboard at ${liveDashboardUrl(livePort)} while k6 runs`);
   const run = await measuredRun(
     stack,
     {
+      ...(livePort === undefined ? {} : { livePort }),
       baseUrl: stack.endpoints.ingress,
       runId,
       dataFile,

@@ -15,7 +15,8 @@ export function ephemeralRange(): [number, number] {
 /** The ports freePort picks from: below the ephemeral range, above the well-known services. */
 const PICK_FROM = 10_000;
 
-function canBind(port: number, host: string): Promise<boolean> {
+/** Whether a server could listen on this port now (a moment later someone else may have it). */
+export function canBind(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.once('error', () => resolve(false));
