@@ -8,7 +8,7 @@ import type { TimeSeries } from '../contract/timeseries.js';
 import type { DemoSummary } from '../demo/summary.js';
 import { RunFolder } from '../report/run-folder.js';
 import { parseCost, type Cost } from '../report/sections/cost.js';
-import { parseCostCurves } from '../report/sections/cost-curve.js';
+import { parseCostCurves } from '../cost/curve-file.js';
 import type { CostCurves } from '../cost/curves.js';
 import { loadSeries } from '../report/sections/series.js';
 import { checkSummary } from '../report/sections/verdict.js';

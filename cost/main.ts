@@ -8,7 +8,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, parse, parseCommandLine, usageFailure } from '../cli/options.js';
 import { ROUTES, type RouteName } from '../contract/routes.js';
-import { parseCostCurves } from '../report/sections/cost-curve.js';
+import { parseCostCurves } from '../cost/curve-file.js';
 import { formatCheck, formatCurves, formatPrediction } from './curve-format.js';
 import { checkPrediction, predict, type CostCurves } from './curves.js';
 import { runWindow } from './run-window.js';
