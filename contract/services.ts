@@ -33,6 +33,7 @@ export const ENV = {
   MONGO_URL: 'MONGO_URL',
   MONGO_DB: 'MONGO_DB',
   MONGO_TIMEOUT_MS: 'MONGO_TIMEOUT_MS',
+  MONGO_INSERT_BATCH: 'MONGO_INSERT_BATCH',
   REDIS_URL: 'REDIS_URL',
   GRPC_SERVER_ADDR: 'GRPC_SERVER_ADDR',
   GRPC_DEADLINE_MS: 'GRPC_DEADLINE_MS',
@@ -46,8 +47,8 @@ export type EnvName = (typeof ENV)[keyof typeof ENV];
 /** Which env names each service reads (the manifests' consistency test checks against this). */
 export const SERVICE_ENV: Readonly<Record<'grpc-client' | 'grpc-server' | 'redis-writer', readonly EnvName[]>> = {
   'grpc-client': ['HOST', 'PORT', 'GRPC_SERVER_ADDR', 'GRPC_DEADLINE_MS', 'REQUEST_TIMEOUT_MS', 'SHUTDOWN_GRACE_MS', 'INSTANCE_ID', 'LOG_LEVEL'],
-  'grpc-server': ['HOST', 'PORT', 'HTTP_PORT', 'MONGO_URL', 'MONGO_DB', 'MONGO_TIMEOUT_MS', 'SHUTDOWN_GRACE_MS', 'INSTANCE_ID', 'LOG_LEVEL'],
-  'redis-writer': ['HOST', 'PORT', 'MONGO_URL', 'MONGO_DB', 'MONGO_TIMEOUT_MS', 'REDIS_URL', 'REQUEST_TIMEOUT_MS', 'SHUTDOWN_GRACE_MS', 'INSTANCE_ID', 'LOG_LEVEL'],
+  'grpc-server': ['HOST', 'PORT', 'HTTP_PORT', 'MONGO_URL', 'MONGO_DB', 'MONGO_TIMEOUT_MS', 'MONGO_INSERT_BATCH', 'SHUTDOWN_GRACE_MS', 'INSTANCE_ID', 'LOG_LEVEL'],
+  'redis-writer': ['HOST', 'PORT', 'MONGO_URL', 'MONGO_DB', 'MONGO_TIMEOUT_MS', 'MONGO_INSERT_BATCH', 'REDIS_URL', 'REQUEST_TIMEOUT_MS', 'SHUTDOWN_GRACE_MS', 'INSTANCE_ID', 'LOG_LEVEL'],
 };
 
 /** Defaults applied when an env var is absent. */
@@ -59,6 +60,8 @@ export const DEFAULTS = {
   GRPC_DEADLINE_MS: 2000,
   REQUEST_TIMEOUT_MS: 5000,
   MONGO_TIMEOUT_MS: 2000,
+  /** Records per MongoDB insert command at most: those that queue while one is in flight go together (stores/insert-batcher.ts); 1 sends each alone. */
+  MONGO_INSERT_BATCH: 64,
   /** Kubernetes' terminationGracePeriodSeconds must exceed this. */
   SHUTDOWN_GRACE_MS: 10000,
   LOG_LEVEL: 'info',

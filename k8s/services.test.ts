@@ -83,6 +83,7 @@ t.test('each service gets exactly the env names it reads (SERVICE_ENV), with con
     t.equal(cm.data[ENV.LOG_LEVEL], DEFAULTS.LOG_LEVEL, `${name}: LOG_LEVEL`);
     if (SERVICE_ENV[name].includes('MONGO_DB')) t.equal(cm.data[ENV.MONGO_DB], MONGO_DB_DEFAULT, `${name}: MONGO_DB`);
     if (SERVICE_ENV[name].includes('MONGO_TIMEOUT_MS')) t.equal(cm.data[ENV.MONGO_TIMEOUT_MS], String(DEFAULTS.MONGO_TIMEOUT_MS), `${name}: MONGO_TIMEOUT_MS`);
+    if (SERVICE_ENV[name].includes('MONGO_INSERT_BATCH')) t.equal(cm.data[ENV.MONGO_INSERT_BATCH], String(DEFAULTS.MONGO_INSERT_BATCH), `${name}: MONGO_INSERT_BATCH`);
     if (SERVICE_ENV[name].includes('REQUEST_TIMEOUT_MS')) t.equal(cm.data[ENV.REQUEST_TIMEOUT_MS], String(DEFAULTS.REQUEST_TIMEOUT_MS), `${name}: REQUEST_TIMEOUT_MS`);
     if (SERVICE_ENV[name].includes('GRPC_DEADLINE_MS')) t.equal(cm.data[ENV.GRPC_DEADLINE_MS], String(DEFAULTS.GRPC_DEADLINE_MS), `${name}: GRPC_DEADLINE_MS`);
     const instance = c.env?.find((e) => e.name === ENV.INSTANCE_ID);

@@ -106,6 +106,7 @@ export interface MongoConfig {
   mongoUrl: string;
   mongoDb: string;
   mongoTimeoutMs: number;
+  mongoInsertBatch: number;
 }
 
 export function readMongo(env: Env): MongoConfig {
@@ -113,5 +114,6 @@ export function readMongo(env: Env): MongoConfig {
     mongoUrl: readUrl(env, 'MONGO_URL', DEFAULTS.MONGO_URL, ['mongodb:', 'mongodb+srv:']),
     mongoDb: readString(env, 'MONGO_DB', MONGO_DB_DEFAULT),
     mongoTimeoutMs: readInt(env, 'MONGO_TIMEOUT_MS', DEFAULTS.MONGO_TIMEOUT_MS, 50, 60_000),
+    mongoInsertBatch: readInt(env, 'MONGO_INSERT_BATCH', DEFAULTS.MONGO_INSERT_BATCH, 1, 1000),
   };
 }

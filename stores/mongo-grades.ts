@@ -2,13 +2,15 @@
  * MongoDB store for grade records, shared by grpc-server (route A) and redis-writer (route B).
  * Idempotent on the record id: a second insert of the same `_id` returns the first result.
  */
-import { MongoServerError, type Collection, type Document } from 'mongodb';
+import type { Collection, Document } from 'mongodb';
 import { gradeFingerprint, type Grade } from '../contract/grade.js';
 import type { WriteRequest, WriteResult } from '../contract/record.js';
 import { GRADES_COLLECTION, GRADES_INDEXES } from '../contract/stores.js';
+import { DEFAULTS } from '../contract/services.js';
 import { ConflictError, DeadlineError, UnavailableError } from '../service-kit/errors.js';
 import { redactText } from '../service-kit/secrets.js';
 import { withinMs, type Bounded } from './call-bound.js';
+import { InsertBatcher } from './insert-batcher.js';
 import { collectionOn, MongoConnection } from './mongo-connection.js';
 import { timed, type StoreObserver } from './observe.js';
 
@@ -22,8 +24,6 @@ export interface GradeDocument extends Grade {
   fingerprint: string;
 }
 
-const DUPLICATE_KEY = 11000;
-
 export type { StoreObserver } from './observe.js';
 
 export interface MongoGradeStoreOptions {
@@ -31,8 +31,12 @@ export interface MongoGradeStoreOptions {
   dbName: string;
   /** Bounds server selection, connect and socket waits, so a dead server fails fast with 503. */
   timeoutMs: number;
+  /** Records per insert command at most: those that queue while one is in flight go together (insert-batcher.ts); 1: each alone. */
+  insertBatch?: number;
   observe?: StoreObserver;
 }
+
+
 
 /**
  * How long a store call may wait when its caller set no deadline (the sweeper, readiness): the same
@@ -45,6 +49,7 @@ export class MongoGradeStore {
   readonly dbName: string;
   readonly observe: StoreObserver;
   private readonly timeoutMs: number;
+  private readonly inserts: InsertBatcher<GradeDocument>;
   private indexesReady: Promise<void> | undefined;
 
   constructor(opts: MongoGradeStoreOptions) {
@@ -65,6 +70,15 @@ export class MongoGradeStore {
     this.dbName = opts.dbName;
     this.timeoutMs = opts.timeoutMs;
     this.observe = opts.observe ?? (() => {});
+    this.inserts = new InsertBatcher<GradeDocument>({
+      maxBatch: opts.insertBatch ?? DEFAULTS.MONGO_INSERT_BATCH,
+      send: (docs, deadline) =>
+        this.bounded(deadline, (bound) =>
+          this.on<GradeDocument, unknown>(GRADES_COLLECTION, (records) => timed<unknown>(this.observe, 'insert', () => (docs.length === 1 ? records.insertOne(docs[0]!, bound) : records.insertMany(docs, { ...bound, ordered: false })))),
+        ),
+      notSent: () => new UnavailableError('MongoDB: no time left before the request deadline; not sent'),
+      late: () => new DeadlineError('MongoDB did not answer before the request deadline; the record may have landed'),
+    });
   }
 
   /** The records' collection on a connected client, for readers and tests (writes go through on()). */
@@ -111,12 +125,11 @@ export class MongoGradeStore {
       fingerprint: gradeFingerprint(req.grade),
     };
     await this.ensureIndexes();
-    try {
-      await this.bounded(deadline, (bound) => this.on<GradeDocument, unknown>(GRADES_COLLECTION, (records) => timed(this.observe, 'insert', () => records.insertOne(doc, bound))));
-      return { id: req.id, route, receivedAt: now.toISOString(), replayed: false };
-    } catch (err) {
-      if (!(err instanceof MongoServerError && err.code === DUPLICATE_KEY)) throw toStoreError(err);
-    }
+    // With the records that queue meanwhile, in one command (insert-batcher.ts); its outcome is this record's own.
+    const outcome = await this.inserts.insert(doc, deadline).catch((err: unknown) => {
+      throw toStoreError(err);
+    });
+    if (outcome === 'inserted') return { id: req.id, route, receivedAt: now.toISOString(), replayed: false };
     // Same id seen before: either a client replay or a retry after a lost acknowledgement.
     const existing = await this.bounded(deadline, (bound) => this.on<GradeDocument, GradeDocument | null>(GRADES_COLLECTION, (records) => timed(this.observe, 'find', () => records.findOne({ _id: req.id }, bound)))).catch((err: unknown) => {
       throw toStoreError(err);
@@ -162,8 +175,8 @@ export class MongoGradeStore {
 }
 
 /** The store of a service's MongoDB settings (service-kit/config.ts readMongo), timed into its metrics. */
-export function gradeStoreFor(c: { mongoUrl: string; mongoDb: string; mongoTimeoutMs: number }, observe?: StoreObserver): MongoGradeStore {
-  return new MongoGradeStore({ url: c.mongoUrl, dbName: c.mongoDb, timeoutMs: c.mongoTimeoutMs, ...(observe ? { observe } : {}) });
+export function gradeStoreFor(c: { mongoUrl: string; mongoDb: string; mongoTimeoutMs: number; mongoInsertBatch?: number }, observe?: StoreObserver): MongoGradeStore {
+  return new MongoGradeStore({ url: c.mongoUrl, dbName: c.mongoDb, timeoutMs: c.mongoTimeoutMs, ...(c.mongoInsertBatch === undefined ? {} : { insertBatch: c.mongoInsertBatch }), ...(observe ? { observe } : {}) });
 }
 
 /**
