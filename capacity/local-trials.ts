@@ -69,11 +69,11 @@ export interface TargetSession {
   stop(): Promise<void>;
 }
 
-export async function startTarget(target: CapacityTargetSpec, opts: { dir: string; dataFile: string; replicas: number; say: (m: string) => void }): Promise<TargetSession> {
+export async function startTarget(target: CapacityTargetSpec, opts: { dir: string; dataFile: string; replicas: number; say: (m: string) => void; serviceEnv?: Record<string, string> }): Promise<TargetSession> {
   mkdirSync(opts.dir, { recursive: true });
   const routeFile = routeFileFor(target, opts.dir);
   const n = opts.replicas;
-  const stack = await startStack({ port: 0, dir: path.join(opts.dir, 'stack'), routeFile, replicas: { 'grpc-server': { initial: n, max: n }, 'grpc-client': { initial: n, max: n }, 'redis-writer': { initial: n, max: n } } });
+  const stack = await startStack({ port: 0, dir: path.join(opts.dir, 'stack'), routeFile, ...(opts.serviceEnv ? { serviceEnv: opts.serviceEnv } : {}), replicas: { 'grpc-server': { initial: n, max: n }, 'grpc-client': { initial: n, max: n }, 'redis-writer': { initial: n, max: n } } });
   opts.say(`${target.name}: stack up; warming up`);
   // 1000 requests per replica: with 300 in all, the first trial of a 3-replica stack missed the SLO at
   // 100 req/s (p99 149 ms) and later trials at 96 req/s had a p99 of 33 ms; a cold first trial sets the
