@@ -6,9 +6,10 @@
  *
  * Why: each insert command costs the server a transaction and the driver a command of its own. FerretDB
  * v1 (the local store) inserts a command's documents in one SQLite transaction (its handler's MsgInsert
- * batches them); measured here, 4,000 inserts at 400/s cost FerretDB 0.78 ms of CPU each one at a time
- * and 0.37 ms in fours (.exp-free figures: bench/insert-batching.ts prints them). MongoDB does the same
- * work per command.
+ * batches them); measured here on a busy machine, 4,000 inserts at 400/s cost FerretDB 0.78 ms of CPU
+ * each one at a time and 0.37 ms in fours (`npm run bench:inserts` measures it). One cost to know: when a
+ * batch holds a duplicate id (a retry of a record that landed), FerretDB v1 rolls the batch back and
+ * inserts its documents one by one, so such a batch costs about what unbatched inserts would.
  *
  * Each record keeps its own outcome and its own deadline:
  * - inserted, or duplicate (its id is there already: the caller reads it, mongo-grades.ts), or its
