@@ -1,6 +1,8 @@
 /**
  * The Lua script that counts one route-B record into every Redis aggregate at once, and only once per
- * record id (its `seen` marker). Keys and arguments are named: one list of names makes both the Lua's
+ * record id (its `seen` marker), and that removes the record's pending marker (contract/stores.ts
+ * REDIS_KEYS.pending) in the same step, counted now or before: a marker is never gone while its record
+ * is uncounted, and never left once it is counted. Keys and arguments are named: one list of names makes both the Lua's
  * `local` bindings and the order parseCommand pushes them in, so a key cannot be wired to the wrong slot.
  * Run through node-redis's own script support (EVALSHA, EVAL on NOSCRIPT).
  */
@@ -19,6 +21,7 @@ export const SCRIPT_KEYS = [
   'failedCurso',
   'runs',
   'recent',
+  'pending',
 ] as const;
 export const SCRIPT_ARGS = ['ttl', 'curso', 'facultad', 'carrera', 'region', 'nota', 'passed', 'runId', 'maxlen', 'id', 'record'] as const;
 
@@ -31,6 +34,7 @@ const bind = (names: readonly string[], from: 'KEYS' | 'ARGV'): string => names.
 /** Returns 1 when the record was counted now, 0 when its marker said it had been counted before. */
 export const APPLY_RECORD_LUA = `${bind(SCRIPT_KEYS, 'KEYS')}
 ${bind(SCRIPT_ARGS, 'ARGV')}
+redis.call('ZREM', pending, id)
 if not redis.call('SET', seen, '1', 'NX', 'EX', ttl) then return 0 end
 redis.call('HINCRBY', totals, 'records', 1)
 redis.call('HINCRBY', countCurso, curso, 1)
