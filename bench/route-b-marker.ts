@@ -95,10 +95,12 @@ async function cpuSeconds(pids: Record<Proc, number>): Promise<Record<Proc, numb
 }
 
 async function trial(variant: Trial['variant'], root: string, round: number): Promise<Trial> {
+  // Data folders of our own, removed after each trial (startMongo's own would add an exit hook per trial).
   const aof = mkdtempSync(path.join(os.tmpdir(), 'splitbench-marker-aof-'));
-  const stops: (() => Promise<void>)[] = [() => Promise.resolve(rmSync(aof, { recursive: true, force: true }))];
+  const mongoDir = mkdtempSync(path.join(os.tmpdir(), 'splitbench-marker-mongo-'));
+  const stops: (() => Promise<void>)[] = [() => Promise.resolve([aof, mongoDir].forEach((d) => rmSync(d, { recursive: true, force: true })))];
   try {
-    const [redis, mongo] = await Promise.all([startRedis({ persistDir: aof }), startMongo({ ownServer: true })]);
+    const [redis, mongo] = await Promise.all([startRedis({ persistDir: aof }), startMongo({ ownServer: true, dataDir: mongoDir })]);
     stops.push(() => redis.stop(), () => mongo.stop());
     const svc = await startService('redis-writer', { root, env: { MONGO_URL: mongo.url, MONGO_DB: 'bench', REDIS_URL: redis.url }, logFile: '/dev/null' });
     stops.push(() => svc.stop());
