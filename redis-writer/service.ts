@@ -1,10 +1,9 @@
 /**
- * Route B: each record goes to MongoDB (the system of record, idempotent on id) and then into the
- * Redis aggregates (once per id). Mongo first: a record counted in Redis is always stored. If Redis
- * fails after Mongo, the client gets 503; its retry with the same Idempotency-Key finds the stored
- * record and completes the count, and if nobody retries the sweeper does (sweeper.ts). Nothing is
- * counted twice. A pending marker in Redis, written before the record, lets the sweeper find a record
- * nobody retried; the script that counts removes it.
+ * Route B: each record is marked pending in Redis, goes to MongoDB (the system of record, idempotent on
+ * id) and then into the Redis aggregates (once per id), by one script that also removes the marker.
+ * Mongo before the count: a record counted in Redis is always stored. If Redis fails after Mongo, the
+ * client gets 503; its retry with the same Idempotency-Key finds the stored record and completes the
+ * count, and if nobody retries the sweeper does, from the marker (sweeper.ts). Nothing is counted twice.
  */
 import type { WriteRequest, WriteResult } from '../contract/record.js';
 import type { Logger } from '../service-kit/logger.js';

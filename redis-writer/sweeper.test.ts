@@ -55,14 +55,15 @@ t.test('records left uncounted are counted once, whichever step was interrupted'
   const p2 = await write('p2'); // the whole write: the script counts and removes the marker in one step
   await agg.apply({ id: 'p2', runId: 'sweep-run', route: 'redis', receivedAt: p2.receivedAt, grade });
   t.equal(await reader.zScore(REDIS_KEYS.pending, 'p2'), null, "the script removed p2's marker with its count");
+  await pending.mark('p2', new Date(clock)); // a replay of p2 that crashed after its marker: stored, counted, marked
   await pending.mark('p4', new Date(clock)); // crash between the marker and the insert
   await write('p5', 'grpc'); // a route-A record a retry replayed through route B (crash before its marker went)
   clock += 20_000;
   await write('p3'); // a request still in flight: too young to sweep
 
-  t.equal(await sweeper.sweepOnce(), 1, 'p1 counted now; p2 was already; p3 is left to its request');
+  t.equal(await sweeper.sweepOnce(), 1, 'p1 counted now; p2 was already (the script is a no-op but removes the marker); p3 is left to its request');
   t.equal(Number(await reader.hGet(REDIS_KEYS.runs, 'sweep-run')), 2, 'the run counts p1 and p2, each once');
-  t.same(await markerIds(), ['p3', 'p4'], "p1's marker went with its count, p5's (route A's record) was dropped; p3 waits; p4 has no record yet (a hung store may still commit it)");
+  t.same(await markerIds(), ['p3', 'p4'], "p1's marker went with its count, p2's with the no-op, p5's (route A's record) was dropped; p3 waits; p4 has no record yet (a hung store may still commit it)");
 
   clock += 20_000;
   t.equal(await sweeper.sweepOnce(), 1, 'p3 once it is old enough');

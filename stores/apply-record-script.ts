@@ -1,10 +1,11 @@
 /**
  * The Lua script that counts one route-B record into every Redis aggregate at once, and only once per
  * record id (its `seen` marker), and that removes the record's pending marker (contract/stores.ts
- * REDIS_KEYS.pending) in the same step, counted now or before: a marker is never gone while its record
- * is uncounted, and never left once it is counted. Keys and arguments are named: one list of names makes both the Lua's
- * `local` bindings and the order parseCommand pushes them in, so a key cannot be wired to the wrong slot.
- * Run through node-redis's own script support (EVALSHA, EVAL on NOSCRIPT).
+ * REDIS_KEYS.pending) in the same step, whether it counts now or found the record counted before: a
+ * record is counted and unmarked together, never one without the other. Keys and arguments are named:
+ * one list of names makes both the Lua's `local` bindings and the order parseCommand pushes them in, so
+ * a key cannot be wired to the wrong slot. Run through node-redis's own script support (EVALSHA, EVAL
+ * on NOSCRIPT).
  */
 import { defineScript, type CommandParser } from 'redis';
 
