@@ -18,14 +18,6 @@ export const RECORD_FIELDS = {
   fingerprint: 'fingerprint',
 } as const;
 
-/**
- * Route B's to-do list: one marker per record, written before the record and removed once the record is
- * counted in Redis, so a record whose request failed half-way is counted by redis-writer's sweeper.
- * Small by design (only what is in flight or stuck), so the sweeper can read all of it each time.
- * Fields: `_id` (the record id), `runId`, `receivedAt`.
- */
-export const PENDING_COLLECTION = 'count_pending';
-
 /** Indexes the writers ensure; the reconciler and dashboards query by run and route. */
 export const GRADES_INDEXES = [{ key: { runId: 1, route: 1 }, name: 'runId_route' }] as const;
 
@@ -59,6 +51,14 @@ export const REDIS_KEYS = {
   recent: `${PREFIX}recent`,
   /** String per record id, set once; its presence means "already counted". */
   seen: (id: string): string => `${PREFIX}seen:${id}`,
+  /**
+   * Route B's to-do list: a sorted set, member = record id, score = when a request last set out to
+   * write it (ms since the epoch). Added before the record goes to MongoDB, removed by the counting
+   * script itself (atomically with the count), so a record a request left uncounted is counted by
+   * redis-writer's sweeper. Small by design (only what is in flight or stuck): the sweeper reads the
+   * stale end of it each second. One key for every replica, so any sweeper finishes any replica's work.
+   */
+  pending: `${PREFIX}pending`,
 } as const;
 
 /** Fields of the totals hash. */

@@ -19,8 +19,9 @@ export const PROCESS_LOAD: Record<string, { serves: RouteName | 'all'; replicate
   'redis-writer': { serves: 'redis', replicated: true, ceilingCores: 1 },
   redis: { serves: 'redis', replicated: false, ceilingCores: 1 },
   mongo: { serves: 'all', replicated: false, ceilingCores: null },
-  // MongoDB's work per request depends on the route (route B writes a pending marker, the record and
-  // deletes the marker; route A inserts once): a curve per route from the trials of one route alone.
+  // MongoDB's work per request depends on the route (route B inserts the record and the sweeper looks
+  // up the stale markers' records each second; route A inserts once): a curve per route from the trials
+  // of one route alone.
   'mongo@grpc': { serves: 'grpc', replicated: false, ceilingCores: null },
   'mongo@redis': { serves: 'redis', replicated: false, ceilingCores: null },
   ingress: { serves: 'all', replicated: false, ceilingCores: 1 },

@@ -43,7 +43,7 @@ export async function afterRun(inp: { runId: string; outDir: string; endpoints: 
   const errors: AfterRun['errors'] = [];
   const { run } = inp;
   inp.say("waiting for route B's stores to agree (redis-writer's sweeper)");
-  const settle = await waitConverged({ mongoUrl: inp.endpoints.mongoUrl, mongoDb: inp.endpoints.mongoDb, runId: inp.runId, boundMs: CONVERGENCE_BOUND_MS });
+  const settle = await waitConverged({ mongoUrl: inp.endpoints.mongoUrl, mongoDb: inp.endpoints.mongoDb, redisUrl: inp.endpoints.redisUrl, runId: inp.runId, boundMs: CONVERGENCE_BOUND_MS });
 
   try {
     await buildTimeSeries(inp.outDir);

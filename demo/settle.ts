@@ -1,35 +1,39 @@
 /**
  * After the load: wait until route B's stores agree (no record of the run still waiting to be counted
- * in Redis: a pending marker whose record exists), as long as redis-writer's sweeper needs, and no
- * longer than a bound.
+ * in Redis: a pending marker in Redis whose record MongoDB holds), as long as redis-writer's sweeper
+ * needs, and no longer than a bound.
  */
 import { MongoClient } from 'mongodb';
-import { GRADES_COLLECTION, PENDING_COLLECTION } from '../contract/stores.js';
+import { createClient } from 'redis';
+import { GRADES_COLLECTION, REDIS_KEYS } from '../contract/stores.js';
 
 export interface SettleResult {
   /** ms waited */
   waitedMs: number;
   /** Records of the run still waiting for their count when the wait ended (0: the stores agree). */
   pending: number;
-  /** Markers without a record (an insert that failed for good); harmless, dropped by the sweeper later. */
+  /** Markers (of any run: a marker names only its record) without a record: an insert that failed for good; harmless, dropped by the sweeper later. */
   orphanMarkers: number;
 }
 
-export async function waitConverged(opts: { mongoUrl: string; mongoDb: string; runId: string; boundMs: number; pollMs?: number }): Promise<SettleResult> {
+export async function waitConverged(opts: { mongoUrl: string; mongoDb: string; redisUrl: string; runId: string; boundMs: number; pollMs?: number }): Promise<SettleResult> {
   const start = Date.now();
   const client = new MongoClient(opts.mongoUrl, { serverSelectionTimeoutMS: 5000 });
+  const redis = createClient({ url: opts.redisUrl, socket: { connectTimeout: 5000, reconnectStrategy: false } });
+  redis.on('error', () => {});
   try {
-    const db = client.db(opts.mongoDb);
-    const markers = db.collection<{ _id: string; runId: string }>(PENDING_COLLECTION);
-    const grades = db.collection<{ _id: string }>(GRADES_COLLECTION);
+    await redis.connect();
+    const grades = client.db(opts.mongoDb).collection<{ _id: string; runId: string }>(GRADES_COLLECTION);
     for (;;) {
-      const ids = (await markers.find({ runId: opts.runId }, { projection: { _id: 1 } }).toArray()).map((m) => m._id);
-      const pending = ids.length === 0 ? 0 : await grades.countDocuments({ _id: { $in: ids } });
+      // The set is small by design (what is in flight or stuck): read it whole.
+      const ids = await redis.zRange(REDIS_KEYS.pending, 0, -1);
+      const stored = ids.length === 0 ? [] : await grades.find({ _id: { $in: ids } }, { projection: { runId: 1 } }).toArray();
+      const pending = stored.filter((r) => r.runId === opts.runId).length;
       const waitedMs = Date.now() - start;
-      if (pending === 0 || waitedMs >= opts.boundMs) return { waitedMs, pending, orphanMarkers: ids.length - pending };
+      if (pending === 0 || waitedMs >= opts.boundMs) return { waitedMs, pending, orphanMarkers: ids.length - stored.length };
       await new Promise((r) => setTimeout(r, opts.pollMs ?? 500));
     }
   } finally {
-    await client.close().catch(() => {});
+    await Promise.allSettled([client.close(), redis.isOpen ? redis.close() : Promise.resolve(redis.destroy())]);
   }
 }

@@ -1,9 +1,9 @@
 /**
- * Route B: each record goes to MongoDB (the system of record, idempotent on id) and then into the
- * Redis aggregates (once per id). Mongo first: a record counted in Redis is always stored. If Redis
- * fails after Mongo, the client gets 503; its retry with the same Idempotency-Key finds the stored
- * record and completes the count, and if nobody retries the sweeper does (sweeper.ts). Nothing is
- * counted twice.
+ * Route B: each record is marked pending in Redis, goes to MongoDB (the system of record, idempotent on
+ * id) and then into the Redis aggregates (once per id), by one script that also removes the marker.
+ * Mongo before the count: a record counted in Redis is always stored. If Redis fails after Mongo, the
+ * client gets 503; its retry with the same Idempotency-Key finds the stored record and completes the
+ * count, and if nobody retries the sweeper does, from the marker (sweeper.ts). Nothing is counted twice.
  */
 import type { WriteRequest, WriteResult } from '../contract/record.js';
 import type { Logger } from '../service-kit/logger.js';
@@ -39,18 +39,21 @@ export function createRedisWriter(config: RedisWriterConfig, logger: Logger): Se
   // Records whose count did not happen with their request are counted later (sweeper.ts says why that
   // converges). Once a request is over, its record is left to the sweeper: its deadline, plus a store
   // call that may still land after it.
-  const pending = new PendingCounts(mongo);
+  const pending = new PendingCounts(redis, mongo);
   const sweeper = new CountSweeper({ pending, redis, logger, settleMs: config.requestTimeoutMs + config.mongoTimeoutMs });
 
   const write = async (req: WriteRequest, deadline: number): Promise<WriteResult> => {
     const now = new Date();
-    // The marker first: a record that exists without its count always has one (sweeper.ts). Both
-    // MongoDB calls end by the request's deadline (stores/mongo-grades.ts bounded).
-    await pending.mark(req.id, req.runId, now, deadline);
+    // The marker first: a record that exists without its count always has one (sweeper.ts). If Redis
+    // does not take it, nothing is stored and the client gets 503. The insert ends by the request's
+    // deadline (stores/mongo-grades.ts bounded); Redis commands by the client's command timeout.
+    await pending.mark(req.id, now);
     const stored = await mongo.save(req, ROUTE, now, deadline);
-    // A replay of a record first stored by route A is not route B's to count.
+    // Counts the record and removes its marker in one step.
     if (stored.route === ROUTE) await redis.apply({ id: stored.id, runId: req.runId, route: ROUTE, receivedAt: stored.receivedAt, grade: req.grade });
-    sweeper.counted(stored.id);
+    // A replay of a record first stored by route A is not route B's to count; a failure here leaves the
+    // marker to the sweeper, which drops it.
+    else await pending.drop(stored.id).catch((err: unknown) => logger.warn('could not remove the pending marker of a route-A record; the sweeper will', { err }));
     return stored;
   };
 

@@ -1,16 +1,21 @@
 /**
- * Route B's two stores converge. Before a record is inserted into MongoDB, a pending marker is written (to the
- * small collection contract/stores.ts PENDING_COLLECTION); the record is counted in Redis (one idempotent
- * Lua script, guarded by the record's `seen` marker); then the marker goes. The sweeper counts every
- * record whose marker outlived its request, so MongoDB and Redis agree whether or not anyone retries.
- * Why that holds whichever step a crash interrupts (docs/architecture.md, "Route B's two stores"):
- * - before the marker, or between marker and record: no record, nothing acknowledged; the marker is
- *   left without a record and dropped once it is surely stale (ORPHAN_MS);
- * - after the record, before Redis: the marker stays; the sweeper counts the record;
- * - after Redis, before the marker is removed: the sweeper runs the script again, the seen marker
- *   makes it a no-op, and it removes the marker.
- * What it cannot repair: Redis losing acknowledged writes (a power cut inside AOF's one-second fsync
- * window) after the marker was removed, or a seen marker expired (7 days) before its record was swept.
+ * Route B's two stores converge. Before a record is inserted into MongoDB, a pending marker is added to
+ * a sorted set in Redis (contract/stores.ts REDIS_KEYS.pending); the record is counted in Redis by one
+ * idempotent Lua script, guarded by the record's `seen` key, that removes the marker in the same step.
+ * The sweeper counts every record whose marker outlived its request, so MongoDB and Redis agree whether
+ * or not anyone retries. Why that holds whichever step a crash interrupts (docs/architecture.md, "Route
+ * B after a crash"):
+ * - before the marker (or the marker write fails): nothing stored, nothing acknowledged;
+ * - between marker and record: no record; the marker is dropped once surely stale (ORPHAN_MS);
+ * - after the record, before the script: the marker stays; the sweeper counts the record, and the
+ *   script removes the marker with the count;
+ * - the script itself is atomic: counted and unmarked together, or neither.
+ * Sweepers in several replicas may take the same marker: the `seen` key makes the second count a
+ * no-op, and a marker goes only with its count, with its route-A record, or, left without a record,
+ * only if no request has marked that record again since (PendingCounts.dropIfUnchanged).
+ * What it cannot repair: Redis losing the marker of a record stored but not counted (a power cut
+ * inside AOF's one-second fsync window, while the record's request fails), Redis losing acknowledged
+ * counts, or a seen marker expired (7 days) before its record was swept.
  */
 import { GRADE_FIELDS, type Grade } from '../contract/grade.js';
 import type { Logger } from '../service-kit/logger.js';
@@ -33,8 +38,6 @@ export interface SweeperOptions {
   intervalMs?: number;
   /** Markers per sweep. */
   batch?: number;
-  /** Remove markers at most this often (one delete for many). */
-  flushMs?: number;
   now?: () => number;
 }
 
@@ -47,9 +50,7 @@ function gradeOf(doc: GradeDocument): Grade {
 export class CountSweeper {
   /** Records the sweeper counted (their requests had not). */
   swept = 0;
-  private readonly done = new Set<string>();
   private sweepTimer: NodeJS.Timeout | undefined;
-  private flushTimer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
   private stopped = false;
   private readonly now: () => number;
@@ -58,45 +59,26 @@ export class CountSweeper {
     this.now = opts.now ?? Date.now;
   }
 
-  /** A record its own request has counted (or that is not route B's to count): its marker can go. */
-  counted(id: string): void {
-    this.done.add(id);
-  }
-
   /** Counts the records whose markers are older than settleMs; returns how many it counted now. */
   async sweepOnce(): Promise<number> {
-    const stale = await this.opts.pending.stale(new Date(this.now() - this.opts.settleMs), this.opts.batch ?? 500);
+    const { pending, redis } = this.opts;
+    const stale = await pending.stale(new Date(this.now() - this.opts.settleMs), this.opts.batch ?? 500);
     let countedNow = 0;
     let orphans = 0;
     for (const { marker, record } of stale) {
       if (record === null) {
         // No record (yet): its insert failed, or a hung MongoDB may still commit it. Keep it a while.
-        if (this.now() - marker.receivedAt.getTime() >= ORPHAN_MS) {
-          this.done.add(marker._id);
-          orphans++;
-        }
+        if (this.now() - marker.markedAt.getTime() >= ORPHAN_MS && (await pending.dropIfUnchanged(marker))) orphans++;
         continue;
       }
       // A record first stored by route A (a retry replayed here) is not route B's to count.
-      if (record.route === 'redis' && (await this.opts.redis.apply({ id: record._id, runId: record.runId, route: record.route, receivedAt: record.receivedAt.toISOString(), grade: gradeOf(record) }))) countedNow++;
-      this.done.add(marker._id);
+      if (record.route !== 'redis') await pending.drop(marker._id);
+      // The script removes the marker too, whether it counts now or found the record counted before.
+      else if (await redis.apply({ id: record._id, runId: record.runId, route: record.route, receivedAt: record.receivedAt.toISOString(), grade: gradeOf(record) })) countedNow++;
     }
-    await this.flush();
     this.swept += countedNow;
     if (countedNow > 0 || orphans > 0) this.opts.logger.info('swept records their requests left uncounted', { countedNow, orphans });
     return countedNow;
-  }
-
-  /** Removes the markers gathered so far (one delete). */
-  async flush(): Promise<void> {
-    const ids = [...this.done];
-    this.done.clear();
-    try {
-      await this.opts.pending.clear(ids);
-    } catch (err) {
-      // Left in place: the next sweep counts them again (a no-op) and removes them.
-      this.opts.logger.warn('could not remove pending markers; the sweeper will', { count: ids.length, err });
-    }
   }
 
   start(): void {
@@ -107,20 +89,13 @@ export class CountSweeper {
           if (!this.stopped) this.sweepTimer = setTimeout(sweep, this.opts.intervalMs ?? 1000).unref();
         });
     };
-    const flush = (): void => {
-      if (this.done.size > 0) this.running = this.running.then(() => this.flush());
-      if (!this.stopped) this.flushTimer = setTimeout(flush, this.opts.flushMs ?? 200).unref();
-    };
     this.sweepTimer = setTimeout(sweep, this.opts.intervalMs ?? 1000).unref();
-    this.flushTimer = setTimeout(flush, this.opts.flushMs ?? 200).unref();
   }
 
-  /** Stops the loops and removes the last markers (at shutdown, before the stores close). */
+  /** Stops the loop and waits for a sweep under way (at shutdown, before the stores close). */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.sweepTimer);
-    clearTimeout(this.flushTimer);
     await this.running.catch(() => {});
-    await this.flush();
   }
 }

@@ -24,6 +24,8 @@ export interface StartServiceOptions {
   logFile?: string;
   /** Milliseconds to wait for the "listening" line. */
   timeoutMs?: number;
+  /** The checkout to run the service from (another commit's, for a before/after benchmark); this one by default. */
+  root?: string;
 }
 
 export async function startService(name: ServiceFolder, opts: StartServiceOptions = {}): Promise<RunningService> {
@@ -39,9 +41,9 @@ export async function startService(name: ServiceFolder, opts: StartServiceOption
     name,
     command: process.execPath,
     // tsx compiles on load; `--import tsx` keeps node itself the process (signals reach it directly).
-    args: ['--import', 'tsx', path.join(REPO_ROOT, name, 'main.ts')],
+    args: ['--import', 'tsx', path.join(opts.root ?? REPO_ROOT, name, 'main.ts')],
     env,
-    cwd: REPO_ROOT,
+    cwd: opts.root ?? REPO_ROOT,
     logFile: opts.logFile,
   });
   const match = await waitForOutput(proc, /"msg":"listening".*?"port":(\d+)(?:,"httpPort":(\d+))?/, opts.timeoutMs ?? 30_000);

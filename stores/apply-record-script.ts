@@ -1,8 +1,11 @@
 /**
  * The Lua script that counts one route-B record into every Redis aggregate at once, and only once per
- * record id (its `seen` marker). Keys and arguments are named: one list of names makes both the Lua's
- * `local` bindings and the order parseCommand pushes them in, so a key cannot be wired to the wrong slot.
- * Run through node-redis's own script support (EVALSHA, EVAL on NOSCRIPT).
+ * record id (its `seen` marker), and that removes the record's pending marker (contract/stores.ts
+ * REDIS_KEYS.pending) in the same step, whether it counts now or found the record counted before: a
+ * record is counted and unmarked together, never one without the other. Keys and arguments are named:
+ * one list of names makes both the Lua's `local` bindings and the order parseCommand pushes them in, so
+ * a key cannot be wired to the wrong slot. Run through node-redis's own script support (EVALSHA, EVAL
+ * on NOSCRIPT).
  */
 import { defineScript, type CommandParser } from 'redis';
 
@@ -19,6 +22,7 @@ export const SCRIPT_KEYS = [
   'failedCurso',
   'runs',
   'recent',
+  'pending',
 ] as const;
 export const SCRIPT_ARGS = ['ttl', 'curso', 'facultad', 'carrera', 'region', 'nota', 'passed', 'runId', 'maxlen', 'id', 'record'] as const;
 
@@ -31,6 +35,7 @@ const bind = (names: readonly string[], from: 'KEYS' | 'ARGV'): string => names.
 /** Returns 1 when the record was counted now, 0 when its marker said it had been counted before. */
 export const APPLY_RECORD_LUA = `${bind(SCRIPT_KEYS, 'KEYS')}
 ${bind(SCRIPT_ARGS, 'ARGV')}
+redis.call('ZREM', pending, id)
 if not redis.call('SET', seen, '1', 'NX', 'EX', ttl) then return 0 end
 redis.call('HINCRBY', totals, 'records', 1)
 redis.call('HINCRBY', countCurso, curso, 1)

@@ -1,67 +1,70 @@
 /**
- * Route B's pending markers (contract/stores.ts PENDING_COLLECTION): written before a record, removed
- * once it is counted in Redis. A collection of its own, not a field on the records: the sweeper reads
- * it whole every second, and FerretDB v1 scans a collection for any query but an `_id` lookup, so a
- * field on a collection of millions would cost a full scan per sweep (measured: route B fell from
- * hundreds of writes/s to tens as the records grew).
+ * Route B's pending markers (contract/stores.ts REDIS_KEYS.pending): a sorted set in Redis, one member
+ * per record id, scored by when a request last set out to write it. Added before the record goes to
+ * MongoDB; removed by the counting script itself (stores/apply-record-script.ts), atomically with the
+ * count. In Redis rather than in a MongoDB collection because the marker then costs one Redis command
+ * and no MongoDB insert and delete per record (MongoDB-wire is the costliest process of the chain);
+ * docs/architecture.md "Route B after a crash" says what that changes when a store loses writes.
  */
-import { MongoServerError, type Collection } from 'mongodb';
-import { GRADES_COLLECTION, PENDING_COLLECTION } from '../contract/stores.js';
+import { REDIS_KEYS, GRADES_COLLECTION } from '../contract/stores.js';
 import { toStoreError, type GradeDocument, type MongoGradeStore } from './mongo-grades.js';
-import { timed, type StoreObserver } from './observe.js';
+import { timed } from './observe.js';
+import type { RedisAggregates } from './redis-aggregates.js';
 
 export interface PendingMarker {
+  /** The record id. */
   _id: string;
-  runId: string;
-  receivedAt: Date;
+  /** When a request last set out to write the record (the marker's score). */
+  markedAt: Date;
 }
 
-const DUPLICATE_KEY = 11000;
+/**
+ * Removes a marker only if no request has marked its record again since the sweeper read it (same
+ * score): a marker a new attempt refreshed belongs to that attempt.
+ */
+const DROP_IF_UNCHANGED_LUA = `local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if score and tonumber(score) == tonumber(ARGV[2]) then return redis.call('ZREM', KEYS[1], ARGV[1]) end
+return 0`;
 
 export class PendingCounts {
-  private readonly observe: StoreObserver;
+  constructor(
+    private readonly redis: RedisAggregates,
+    private readonly store: MongoGradeStore,
+  ) {}
 
-  constructor(private readonly store: MongoGradeStore) {
-    this.observe = store.observe;
+  /**
+   * Marks a record as to be counted, before it is stored. Every attempt moves the marker's time to its
+   * own, so the sweeper leaves it to the request in flight. Throws UnavailableError when Redis does not
+   * take it: the request then stores nothing.
+   */
+  async mark(id: string, at: Date): Promise<void> {
+    await this.redis.run('mark_pending', (c) => c.zAdd(REDIS_KEYS.pending, { score: at.getTime(), value: id }));
   }
 
-  /** The markers' collection on a connected client, for readers and tests (calls go through the store's on()). */
-  markers(): Promise<Collection<PendingMarker>> {
-    return this.store.connection.collection<PendingMarker>(this.store.dbName, PENDING_COLLECTION);
+  /** Removes a marker whose record is not route B's to count (a replay of a route-A record). */
+  async drop(id: string): Promise<void> {
+    await this.redis.run('drop_pending', (c) => c.zRem(REDIS_KEYS.pending, id));
   }
 
-  /** Marks a record as to be counted; a marker already there (a replay, a retry) is fine. `deadline`: the request's. */
-  async mark(id: string, runId: string, receivedAt: Date, deadline?: number): Promise<void> {
-    try {
-      await this.store.bounded(deadline, (bound) => this.store.on<PendingMarker, unknown>(PENDING_COLLECTION, (markers) => timed(this.observe, 'mark_pending', () => markers.insertOne({ _id: id, runId, receivedAt }, bound))));
-    } catch (err) {
-      if (!(err instanceof MongoServerError && err.code === DUPLICATE_KEY)) throw toStoreError(err);
-    }
+  /** Removes a marker left without a record, unless a request has marked that record again since. Returns whether it went. */
+  async dropIfUnchanged(marker: PendingMarker): Promise<boolean> {
+    const reply = await this.redis.run('drop_pending', (c) => c.eval(DROP_IF_UNCHANGED_LUA, { keys: [REDIS_KEYS.pending], arguments: [marker._id, String(marker.markedAt.getTime())] }));
+    return Number(reply) === 1;
   }
 
-  /** Markers older than `before`, oldest first, with their records (null: the record was never stored). */
+  /** Markers set before `before`, oldest first, with their records (null: the record is not stored, or not yet). */
   async stale(before: Date, limit: number): Promise<{ marker: PendingMarker; record: GradeDocument | null }[]> {
+    // '(' makes the bound exclusive: strictly before.
+    const rows = await this.redis.run('find_pending', (c) => c.zRangeByScoreWithScores(REDIS_KEYS.pending, '-inf', `(${before.getTime()}`, { LIMIT: { offset: 0, count: limit } }));
+    const markers: PendingMarker[] = rows.map((r) => ({ _id: String(r.value), markedAt: new Date(Number(r.score)) }));
+    if (markers.length === 0) return [];
+    let records: GradeDocument[];
     try {
-      // One bound for both reads, as before: the pair ends within the default bound.
-      return await this.store.bounded(undefined, async (bound) => {
-        const markers = await this.store.on<PendingMarker, PendingMarker[]>(PENDING_COLLECTION, (pending) => timed(this.observe, 'find_pending', () => pending.find({ receivedAt: { $lt: before } }, bound).sort({ receivedAt: 1 }).limit(limit).toArray()));
-        if (markers.length === 0) return [];
-        const records = await this.store.on<GradeDocument, GradeDocument[]>(GRADES_COLLECTION, (grades) => timed(this.observe, 'find', () => grades.find({ _id: { $in: markers.map((m) => m._id) } }, bound).toArray()));
-        const byId = new Map(records.map((r) => [r._id, r]));
-        return markers.map((marker) => ({ marker, record: byId.get(marker._id) ?? null }));
-      });
+      records = await this.store.bounded(undefined, (bound) => this.store.on<GradeDocument, GradeDocument[]>(GRADES_COLLECTION, (grades) => timed(this.store.observe, 'find', () => grades.find({ _id: { $in: markers.map((m) => m._id) } }, bound).toArray())));
     } catch (err) {
       throw toStoreError(err);
     }
-  }
-
-  /** Removes the markers of records now counted (one delete for many). */
-  async clear(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    try {
-      await this.store.bounded(undefined, (bound) => this.store.on<PendingMarker, unknown>(PENDING_COLLECTION, (markers) => timed(this.observe, 'clear_pending', () => markers.deleteMany({ _id: { $in: ids } }, bound))));
-    } catch (err) {
-      throw toStoreError(err);
-    }
+    const byId = new Map(records.map((r) => [r._id, r]));
+    return markers.map((marker) => ({ marker, record: byId.get(marker._id) ?? null }));
   }
 }

@@ -62,6 +62,7 @@ export function scriptInputs(rec: CountableRecord): { keys: ScriptKeys; args: Sc
       failedCurso: REDIS_KEYS.failedByCurso,
       runs: REDIS_KEYS.runs,
       recent: REDIS_KEYS.recent,
+      pending: REDIS_KEYS.pending,
     },
     args: {
       ttl: String(SEEN_TTL_SECONDS),
@@ -105,6 +106,11 @@ export class RedisAggregates {
 
   async ping(): Promise<void> {
     await this.timed('ping', () => this.client.sendCommand(['PING']));
+  }
+
+  /** Any other command on this client, timed and failing as the count does (stores/pending-counts.ts). */
+  run<T>(operation: string, fn: (client: SplitbenchRedis) => Promise<T>): Promise<T> {
+    return this.timed(operation, () => fn(this.client));
   }
 
   async close(): Promise<void> {

@@ -9,26 +9,20 @@ import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { createClient } from 'redis';
 import type { Grade } from '../../contract/grade.js';
-import { GRADES_COLLECTION, GRADES_INDEXES, PENDING_COLLECTION } from '../../contract/stores.js';
+import { GRADES_COLLECTION, GRADES_INDEXES, REDIS_KEYS } from '../../contract/stores.js';
 import { applyRecordScript } from '../../stores/apply-record-script.js';
 import { scriptInputs } from '../../stores/redis-aggregates.js';
 
 export async function bareMongo(url: string, dbName: string) {
   const client = new MongoClient(url, { maxPoolSize: 20 });
   const grades = client.db(dbName).collection<Record<string, unknown>>(GRADES_COLLECTION);
-  const pending = client.db(dbName).collection<Record<string, unknown>>(PENDING_COLLECTION);
   for (const i of GRADES_INDEXES) await grades.createIndex({ ...i.key }, { name: i.name });
   return {
-    /** One record as the writers store it; with `marked`, route B's pending marker before it. */
-    insert: async (grade: Grade, route: string, marked: boolean): Promise<{ id: string; receivedAt: Date }> => {
-      const id = randomUUID();
-      const receivedAt = new Date();
-      if (marked) await pending.insertOne({ _id: id as never, runId: 'bench', receivedAt });
+    /** One record as the writers store it. */
+    insert: async (grade: Grade, route: string, id: string = randomUUID(), receivedAt: Date = new Date()): Promise<{ id: string; receivedAt: Date }> => {
       await grades.insertOne({ _id: id as never, ...grade, runId: 'bench', route, receivedAt, instance: 'bare', fingerprint: '' });
       return { id, receivedAt };
     },
-    /** The markers' batched removal route B does after counting (one delete for many). */
-    unmark: (ids: string[]) => pending.deleteMany({ _id: { $in: ids as never[] } }),
     close: () => client.close(),
   };
 }
@@ -37,6 +31,13 @@ export async function bareRedis(url: string) {
   const client = createClient({ url, scripts: { applyRecord: applyRecordScript } });
   await client.connect();
   return {
+    /** Route B's pending marker, before the record (the script removes it). */
+    mark: async (): Promise<{ id: string; receivedAt: Date }> => {
+      const id = randomUUID();
+      const receivedAt = new Date();
+      await client.zAdd(REDIS_KEYS.pending, { score: receivedAt.getTime(), value: id });
+      return { id, receivedAt };
+    },
     count: (id: string, grade: Grade, receivedAt: Date) => {
       const { keys, args } = scriptInputs({ id, runId: 'bench', route: 'redis', receivedAt: receivedAt.toISOString(), grade });
       return client.applyRecord(keys, args);

@@ -15,7 +15,7 @@ const protos = loadProtos();
 const server = new grpc.Server();
 server.addService(protos.grades.grades.v1.GradeService.service, {
   SubmitGrade: (call: grpc.ServerUnaryCall<{ grade?: Grade }, unknown>, cb: grpc.sendUnaryData<unknown>) => {
-    mongo.insert(call.request.grade as Grade, 'grpc', false).then(
+    mongo.insert(call.request.grade as Grade, 'grpc').then(
       ({ id, receivedAt }) => cb(null, { id, received_at: receivedAt.toISOString(), route: 'grpc', replayed: false }),
       (err: Error) => cb({ code: grpc.status.UNAVAILABLE, details: err.message }),
     );

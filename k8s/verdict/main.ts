@@ -80,7 +80,7 @@ const unlogged = runnersWithoutLog(cluster.runners, perRunner.map((r) => r.pod))
 if (unlogged.length > 0) checkErrors.push({ what: 'the runners', message: `runner pod(s) with no log given to the verdict: ${unlogged.join(', ')}` });
 const crashed = restartsDuring(cluster.podsBefore, cluster.podsAfter).map(describeRestart);
 
-const settle = await waitConverged({ mongoUrl: o.mongoUrl, mongoDb: o.mongoDb, runId: o.runId, boundMs: CONVERGENCE_BOUND_MS });
+const settle = await waitConverged({ mongoUrl: o.mongoUrl, mongoDb: o.mongoDb, redisUrl: o.redisUrl, runId: o.runId, boundMs: CONVERGENCE_BOUND_MS });
 const report = await reconcileRun({ runId: o.runId, acksFile, summaryFile, mongoUrl: o.mongoUrl, mongoDb: o.mongoDb, redisUrl: o.redisUrl, routeFile: path.join(clusterDir, CLUSTER_FILES.routeAfter), duplicatesFail: true, convergenceFails: true }).catch((err: unknown) => {
   checkErrors.push({ what: 'reconciliation', message: (err as Error).message });
   return undefined;
