@@ -128,3 +128,21 @@ t.test('a sweep while Redis is down counts nothing and removes nothing; the next
   t.equal(await sweeper.sweepOnce(), 1, 'counted once Redis is back');
   t.same(await markerIds(), []);
 });
+
+t.test('orphans by the thousand do not hide a record left uncounted behind them', async (t) => {
+  // A MongoDB outage with Redis up leaves a marker per record that never landed; they stay 10 minutes.
+  // A record a crash left uncounted after them must still be counted by the next sweep.
+  const { store, agg, reader, pending } = await stores(t, 'orphans');
+  let clock = Date.now();
+  const sweeper = new CountSweeper({ pending, redis: agg, logger, settleMs: 10_000, batch: 100, now: () => clock });
+  const multi = reader.multi();
+  for (let i = 0; i < 450; i++) multi.zAdd(REDIS_KEYS.pending, { score: clock - 1000 + i, value: `orphan-${i}` });
+  await multi.exec();
+  clock += 1000;
+  await pending.mark('late', new Date(clock));
+  await store.save({ id: 'late', runId: 'orphan-run', grade, instance: 'i' }, 'redis', new Date(clock));
+  clock += 20_000;
+  t.equal(await sweeper.sweepOnce(), 1, 'the record behind 450 orphans (4.5 pages of 100) is counted in one sweep');
+  t.equal(Number(await reader.hGet(REDIS_KEYS.runs, 'orphan-run')), 1);
+  t.equal(await reader.zCard(REDIS_KEYS.pending), 450, 'the orphans are kept (younger than ORPHAN_MS)');
+});

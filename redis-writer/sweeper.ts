@@ -23,6 +23,9 @@ import type { GradeDocument } from '../stores/mongo-grades.js';
 import type { PendingCounts } from '../stores/pending-counts.js';
 import type { RedisAggregates } from '../stores/redis-aggregates.js';
 
+/** Pages of `batch` markers one sweep reads at most (the rest wait for the next sweep, a second later). */
+const MAX_PAGES = 20;
+
 /**
  * A marker whose record is not there this long after: its insert failed for good. Dropped only this
  * late because a hung MongoDB may still commit an insert long after its client gave up.
@@ -62,24 +65,35 @@ export class CountSweeper {
   /** Counts the records whose markers are older than settleMs; returns how many it counted now. */
   async sweepOnce(): Promise<number> {
     const { pending, redis } = this.opts;
-    const stale = await pending.stale(new Date(this.now() - this.opts.settleMs), this.opts.batch ?? 500);
+    const before = new Date(this.now() - this.opts.settleMs);
+    const batch = this.opts.batch ?? 500;
     let countedNow = 0;
     let orphans = 0;
-    for (const { marker, record } of stale) {
-      if (record === null) {
-        // No record (yet): its insert failed, or a hung MongoDB may still commit it. Keep it a while.
-        if (this.now() - marker.markedAt.getTime() >= ORPHAN_MS && (await pending.dropIfUnchanged(marker))) orphans++;
-        continue;
+    // Page through every stale marker, oldest first. Orphans still kept (younger than ORPHAN_MS) stay
+    // in the set, so the next page starts after them: a MongoDB outage that left thousands of orphans
+    // must not hide the records behind them, which a crash left uncounted, until the orphans age out.
+    let offset = 0;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const stale = await pending.stale(before, batch, offset);
+      for (const { marker, record } of stale) {
+        if (record === null) {
+          // No record (yet): its insert failed, or a hung MongoDB may still commit it. Keep it a while.
+          if (this.now() - marker.markedAt.getTime() >= ORPHAN_MS && (await pending.dropIfUnchanged(marker))) orphans++;
+          else offset++;
+          continue;
+        }
+        // A record first stored by route A (a retry replayed here) is not route B's to count.
+        if (record.route !== 'redis') await pending.drop(marker._id);
+        // The script removes the marker too, whether it counts now or found the record counted before.
+        else if (await redis.apply({ id: record._id, runId: record.runId, route: record.route, receivedAt: record.receivedAt.toISOString(), grade: gradeOf(record) })) countedNow++;
       }
-      // A record first stored by route A (a retry replayed here) is not route B's to count.
-      if (record.route !== 'redis') await pending.drop(marker._id);
-      // The script removes the marker too, whether it counts now or found the record counted before.
-      else if (await redis.apply({ id: record._id, runId: record.runId, route: record.route, receivedAt: record.receivedAt.toISOString(), grade: gradeOf(record) })) countedNow++;
+      if (stale.length < batch) break;
     }
     this.swept += countedNow;
     if (countedNow > 0 || orphans > 0) this.opts.logger.info('swept records their requests left uncounted', { countedNow, orphans });
     return countedNow;
   }
+
 
   start(): void {
     const sweep = (): void => {

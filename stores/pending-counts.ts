@@ -52,10 +52,10 @@ export class PendingCounts {
     return Number(reply) === 1;
   }
 
-  /** Markers set before `before`, oldest first, with their records (null: the record is not stored, or not yet). */
-  async stale(before: Date, limit: number): Promise<{ marker: PendingMarker; record: GradeDocument | null }[]> {
+  /** Markers set before `before`, oldest first from `offset`, with their records (null: the record is not stored, or not yet). */
+  async stale(before: Date, limit: number, offset = 0): Promise<{ marker: PendingMarker; record: GradeDocument | null }[]> {
     // '(' makes the bound exclusive: strictly before.
-    const rows = await this.redis.run('find_pending', (c) => c.zRangeByScoreWithScores(REDIS_KEYS.pending, '-inf', `(${before.getTime()}`, { LIMIT: { offset: 0, count: limit } }));
+    const rows = await this.redis.run('find_pending', (c) => c.zRangeByScoreWithScores(REDIS_KEYS.pending, '-inf', `(${before.getTime()}`, { LIMIT: { offset, count: limit } }));
     const markers: PendingMarker[] = rows.map((r) => ({ _id: String(r.value), markedAt: new Date(Number(r.score)) }));
     if (markers.length === 0) return [];
     let records: GradeDocument[];
