@@ -1,5 +1,5 @@
 /**
- * `npm run bench:k6 -- [--rate 1000] [--duration 15s] [--rounds 1] [--script loadtest/main.ts]`
+ * `npm run bench:k6 -- [--rate 1000] [--duration 15s] [--rounds 1] [--script loadtest/main.ts] [--ops]`
  *
  * What the project's k6 script costs k6 per request, against the least a script can do
  * (bench/k6-minimal.js: one fixed record POSTed at a constant arrival rate). Both run in turn against
@@ -15,9 +15,12 @@
  * pair (two per round), printed with its spread; the absolute ms depend on the machine and its load.
  * The project's arm runs as the demo runs it (demo/k6-run.ts: `--log-format raw`, thresholds on, the
  * ack lines to a log), without the demo's CSV output and web dashboard, which timeseries/bench.ts prices.
+ *
+ * `--ops` first prices the script's operations one by one (bench/k6-ops.js: a loop per operation in
+ * one VU, µs of k6's JS thread each), to say where the difference goes.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, parse, parseCommandLine } from '../cli/options.js';
@@ -32,13 +35,15 @@ const program = new Command('bench:k6')
   .option('--rate <n>', 'requests per second (constant arrival rate)', parse.positiveInt, 1000)
   .option('--duration <d>', 'each run', parse.duration, '15s')
   .option('--rounds <n>', 'rounds of minimal, project, project, minimal', parse.positiveInt, 1)
+  .option('--ops', "also price the script's operations one by one (bench/k6-ops.js)", false)
   .option('--script <file>', "the project's script (a variant to compare, e.g. while bisecting)", path.join(REPO_ROOT, 'loadtest', 'main.ts'))
   .option('--json <file>', 'where the figures go', path.join(REPO_ROOT, 'results', 'bench-k6-script.json'));
 const parsed = parseCommandLine(program, process.argv.slice(2));
 if (parsed === undefined) process.exit();
-const opts = parsed.opts<{ rate: number; duration: string; rounds: number; script: string; json: string }>();
+const opts = parsed.opts<{ rate: number; duration: string; rounds: number; ops: boolean; script: string; json: string }>();
 
 const MINIMAL = path.join(REPO_ROOT, 'bench', 'k6-minimal.js');
+const OPS = path.join(REPO_ROOT, 'bench', 'k6-ops.js');
 const SAMPLE_MS = 200;
 /** Linux reports CPU time in clock ticks; 100 per second on every kernel this runs on (getconf CLK_TCK). */
 const TICKS_PER_S = 100;
@@ -54,6 +59,8 @@ interface Run {
   cpuS: number;
   ackLines: number;
   exitCode: number;
+  /** VUs k6 had made by the end: a VU made during the run runs the script's init code mid-measurement. */
+  vus: number;
   /** From the project's summary.json: iterations k6 could not start, thresholds it failed. */
   dropped?: number;
   failed?: string[];
@@ -96,8 +103,13 @@ async function runArm(arm: ArmName, i: number, stub: Stub, dir: string, k6: stri
   const script = arm === 'minimal' ? MINIMAL : path.resolve(opts.script);
   const log = path.join(runDir, 'k6.log');
   const stderr = createWriteStream(log);
-  const child = spawn(k6, ['run', '--log-format', 'raw', '--quiet', script], { cwd: runDir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(k6, ['run', '--log-format', 'raw', script], { cwd: runDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr.pipe(stderr);
+  // k6's progress lines end with "<active>/<allocated> VUs": the last one says how many VUs it made.
+  let vus = 0;
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    for (const m of chunk.matchAll(/\d+\/(\d+) VUs/g)) vus = Number(m[1]);
+  });
   const pid = child.pid!;
   const samples: { ticks: number; answered: number }[] = [];
   const base = answeredCount(stub);
@@ -122,12 +134,13 @@ async function runArm(arm: ArmName, i: number, stub: Stub, dir: string, k6: stri
     cpuS: last.ticks / TICKS_PER_S,
     ackLines,
     exitCode,
+    vus,
   };
-  if (arm === 'project') {
+  if (arm === 'project' && existsSync(env[E.SUMMARY]!)) {
     const summary = JSON.parse(readFileSync(env[E.SUMMARY]!, 'utf8')) as { droppedIterations: number; thresholds: { failed: string[] } | null };
     Object.assign(run, { dropped: summary.droppedIterations, failed: summary.thresholds?.failed ?? [] });
   }
-  console.error(`run ${i + 1} ${arm.padEnd(7)}  requests ${requests}  steady ${run.steadyMs.toFixed(3)} ms/req  whole ${run.wholeMs.toFixed(3)} ms/req  exit ${exitCode}  ack lines ${ackLines}${run.failed?.length ? `  failed ${run.failed.join(' ')}` : ''}${run.dropped ? `  dropped ${run.dropped}` : ''}`);
+  console.error(`run ${i + 1} ${arm.padEnd(7)}  requests ${requests}  steady ${run.steadyMs.toFixed(3)} ms/req  whole ${run.wholeMs.toFixed(3)} ms/req  exit ${exitCode}  VUs ${vus}  ack lines ${ackLines}${run.failed?.length ? `  failed ${run.failed.join(' ')}` : ''}${run.dropped ? `  dropped ${run.dropped}` : ''}`);
   return run;
 }
 
@@ -145,7 +158,23 @@ writeFileSync(
   JSON.stringify([{ carnet: '201900001', nombre: 'Ana Lopez', curso: 'SO1', nota: 87, semestre: '1S', year: 2025, facultad: 'Ingenieria', carrera: 'Sistemas', region: 'NORTE' }]),
 );
 
+/** µs per operation, as bench/k6-ops.js prints them (`k6-ops <name> <µs>` on stderr). */
+async function priceOps(stub: Stub, k6: string): Promise<{ op: string; us: number }[]> {
+  const child = spawn(k6, ['run', '--quiet', '--log-format', 'raw', OPS], { env: { ...process.env, ...K6_OFFLINE_ENV, [E.BASE_URL]: stub.url }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  const code = await new Promise<number>((resolve) => child.once('close', (c) => resolve(c ?? -1)));
+  const ops = [...err.matchAll(/^k6-ops (.+) ([\d.]+)$/gm)].map((m) => ({ op: m[1]!, us: Number(m[2]) }));
+  if (code !== 0 || ops.length === 0) throw new Error(`bench/k6-ops.js failed (exit ${code}): ${err.slice(-500)}`);
+  return ops;
+}
+
 try {
+  if (opts.ops) {
+    const ops = await priceOps(stub, k6);
+    console.log("\nk6's JS thread per operation (bench/k6-ops.js, one VU, wall µs; compare lines, not runs)\n");
+    console.log(table([{ header: 'operation', cell: (r: (typeof ops)[number]) => r.op, align: 'left' }, { header: 'µs', cell: (r) => r.us.toFixed(2) }], ops, ''));
+  }
   console.error(`k6 at ${opts.rate} req/s for ${opts.duration}, ${opts.rounds} round(s) of minimal, project, project, minimal against ${stub.url}; project script ${path.relative(REPO_ROOT, path.resolve(opts.script))}`);
   const runs: Run[] = [];
   for (let r = 0; r < opts.rounds; r++) {
