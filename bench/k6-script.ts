@@ -25,6 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command, parse, parseCommandLine } from '../cli/options.js';
 import { ACK_LOG_MARKER } from '../contract/ack-line.js';
+import { parseK6Summary } from '../contract/k6-summary.js';
 import { K6_OFFLINE_ENV, LOADTEST_ENV as E, SCENARIO_OVERRIDES } from '../contract/load-profiles.js';
 import { table } from '../format/table.js';
 import { REPO_ROOT, requireBinary } from '../stack/tools.js';
@@ -64,6 +65,15 @@ interface Run {
   /** From the project's summary.json: iterations k6 could not start, thresholds it failed. */
   dropped?: number;
   failed?: string[];
+}
+
+/**
+ * CPU ticks of this process's reaped children (cutime + cstime): the kernel adds a child's whole CPU
+ * there once it is reaped, and k6 is the only child this script runs at a time.
+ */
+function reapedChildTicks(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
+  return Number(fields[13]) + Number(fields[14]);
 }
 
 /** utime + stime of a live process, in ticks; undefined once it is gone. */
@@ -111,6 +121,7 @@ async function runArm(arm: ArmName, i: number, stub: Stub, dir: string, k6: stri
     for (const m of chunk.matchAll(/\d+\/(\d+) VUs/g)) vus = Number(m[1]);
   });
   const pid = child.pid!;
+  const reapedBefore = reapedChildTicks();
   const samples: { ticks: number; answered: number }[] = [];
   const base = answeredCount(stub);
   const timer = setInterval(() => {
@@ -124,20 +135,20 @@ async function runArm(arm: ArmName, i: number, stub: Stub, dir: string, k6: stri
   const from = samples.find((s) => s.answered >= 0.1 * requests);
   const to = samples.findLast((s) => s.answered <= 0.9 * requests);
   if (from === undefined || to === undefined || to.answered <= from.answered) throw new Error(`${arm}: too few samples to measure (exit ${exitCode}, ${requests} requests); see ${log}`);
-  const last = samples.at(-1)!;
+  const wholeTicks = reapedChildTicks() - reapedBefore;
   const ackLines = readFileSync(log, 'utf8').split('\n').filter((l) => l.startsWith(ACK_LOG_MARKER)).length;
   const run: Run = {
     arm,
     requests,
     steadyMs: ((to.ticks - from.ticks) * (1000 / TICKS_PER_S)) / (to.answered - from.answered),
-    wholeMs: (last.ticks * (1000 / TICKS_PER_S)) / requests,
-    cpuS: last.ticks / TICKS_PER_S,
+    wholeMs: (wholeTicks * (1000 / TICKS_PER_S)) / requests,
+    cpuS: wholeTicks / TICKS_PER_S,
     ackLines,
     exitCode,
     vus,
   };
   if (arm === 'project' && existsSync(env[E.SUMMARY]!)) {
-    const summary = JSON.parse(readFileSync(env[E.SUMMARY]!, 'utf8')) as { droppedIterations: number; thresholds: { failed: string[] } | null };
+    const summary = parseK6Summary(JSON.parse(readFileSync(env[E.SUMMARY]!, 'utf8')), env[E.SUMMARY]!);
     Object.assign(run, { dropped: summary.droppedIterations, failed: summary.thresholds?.failed ?? [] });
   }
   console.error(`run ${i + 1} ${arm.padEnd(7)}  requests ${requests}  steady ${run.steadyMs.toFixed(3)} ms/req  whole ${run.wholeMs.toFixed(3)} ms/req  exit ${exitCode}  VUs ${vus}  ack lines ${ackLines}${run.failed?.length ? `  failed ${run.failed.join(' ')}` : ''}${run.dropped ? `  dropped ${run.dropped}` : ''}`);
