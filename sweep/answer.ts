@@ -62,8 +62,8 @@ export function modelsOf(points: readonly SweepPoint[]): Models {
  * no ranges and it is null.
  */
 export function answerOf(points: readonly SweepPoint[]): SweepAnswer {
-  // The fewest repeats any weight got (an interrupted sweep leaves some short).
-  const repeats = points.length === 0 ? 0 : Math.min(...points.map((p) => p.repeats.length));
+  // The fewest capacities any weight got (an interrupted sweep leaves some short; a step sweep has one per weight).
+  const repeats = points.length === 0 ? 0 : Math.min(...points.map((p) => p.capacity.values.length));
   const ranked: RankedWeight[] = points
     .filter((p) => p.capacity.median !== null)
     .map((p) => ({ weightA: p.weightA, capacity: p.capacity }))

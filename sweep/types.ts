@@ -5,28 +5,11 @@
  * is data; text is made at the edge (format.ts, report/sections/sweep.ts).
  */
 import type { RouteName } from '../contract/routes.js';
-import type { CapacityResult, SearchOptions, Slo } from '../capacity/types.js';
+import type { CapacityResult, RouteFigures, SearchOptions, Slo } from '../capacity/types.js';
+
+export type { RouteFigures };
 
 export const SWEEP_SCHEMA = 'splitbench.sweep/1';
-
-/** One route's figures over one run, as the client (k6, by X-Route) saw them; CPU from the stack's processes. */
-export interface RouteFigures {
-  requests: number;
-  acknowledged: number;
-  /** Requests per second k6 counted for this route. */
-  rps: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  p99Ms: number | null;
-  /** Failed requests / requests, 0..1. */
-  errorRate: number;
-  /**
-   * CPU ms per acknowledged request of the route's own processes (route A: grpc-client + grpc-server;
-   * route B: redis-writer + redis). MongoDB and the ingress serve both routes and are not in it.
-   * null when not measured (a cluster step) or nothing was acknowledged.
-   */
-  cpuMsPerRequest: number | null;
-}
 
 /** One run at the sweep's fixed rate: per-route figures only for the routes that got traffic. */
 export interface FixedRateRun {
@@ -111,6 +94,8 @@ export interface SweepReport {
   /** The fixed rate of the per-route figures; null when the steps ran at different rates. */
   fixedRateRps: number | null;
   repeats: number;
+  /** False when the sweep was stopped before every repeat of every weight ran. */
+  complete: boolean;
   points: SweepPoint[];
   answer: SweepAnswer;
   /** Step folders, for a sweep built from them. */
