@@ -71,5 +71,7 @@ export function answerOf(points: readonly SweepPoint[]): SweepAnswer {
   const best = ranked[0] ?? null;
   const runnerUp = ranked[1] ?? null;
   const overlapsRunnerUp = best === null || runnerUp === null || repeats < 2 ? null : runnerUp.capacity.max! >= best.capacity.min!;
-  return { best, runnerUp, certainty: { repeats, overlapsRunnerUp }, models: modelsOf(points) };
+  // Equal medians: the lower weight is listed first, but the measurements do not choose between them.
+  const tiedWithRunnerUp = best !== null && runnerUp !== null && best.capacity.median === runnerUp.capacity.median;
+  return { best, runnerUp, certainty: { repeats, overlapsRunnerUp, tiedWithRunnerUp }, models: modelsOf(points) };
 }

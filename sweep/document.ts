@@ -77,7 +77,7 @@ export function parseSweep(json: unknown, source: string): SweepView {
     answer: {
       best: ranked(a.best, 'answer.best'),
       runnerUp: ranked(a.runnerUp, 'answer.runnerUp'),
-      certainty: { repeats: r.num(c.repeats, 'answer.certainty.repeats'), overlapsRunnerUp: typeof c.overlapsRunnerUp === 'boolean' ? c.overlapsRunnerUp : null },
+      certainty: { repeats: r.num(c.repeats, 'answer.certainty.repeats'), overlapsRunnerUp: typeof c.overlapsRunnerUp === 'boolean' ? c.overlapsRunnerUp : null, tiedWithRunnerUp: c.tiedWithRunnerUp === true },
       models,
     },
   };

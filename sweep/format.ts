@@ -89,6 +89,7 @@ export function formatAnswer(a: SweepAnswer, source: SweepReport['source'] = 'lo
   else {
     out.push(`Best weight: A/B ${weightLabel(a.best.weightA)}, ${what}: ${spreadText(a.best.capacity)} req/s.`);
     if (a.runnerUp === null) out.push('No runner-up: no other weight met the SLO.');
+    else if (a.certainty.tiedWithRunnerUp) out.push(`Tied: A/B ${weightLabel(a.runnerUp.weightA)} has the same capacity (${spreadText(a.runnerUp.capacity)} req/s); the sweep does not choose between them (a finer --precision might).`);
     else if (a.certainty.overlapsRunnerUp === null) out.push(`Runner-up A/B ${weightLabel(a.runnerUp.weightA)} at ${spreadText(a.runnerUp.capacity)} req/s; one repeat, so no spread to say how sure (run with --repeats 3).`);
     else if (a.certainty.overlapsRunnerUp) out.push(`Not separated: the runner-up A/B ${weightLabel(a.runnerUp.weightA)} (${spreadText(a.runnerUp.capacity)} req/s) reaches the best's range over ${a.certainty.repeats} repeats.`);
     else out.push(`Separated: over ${a.certainty.repeats} repeats the runner-up A/B ${weightLabel(a.runnerUp.weightA)} (${spreadText(a.runnerUp.capacity)} req/s) stays below the best's lowest.`);

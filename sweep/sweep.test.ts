@@ -7,6 +7,7 @@ import t from 'tap';
 import { searchOptions } from '../capacity/search.js';
 import { answerOf, ownPodsCapacity, pointOf, sharedCoresCapacity, spreadOf } from './answer.js';
 import { fakeP99, fakeSweepSystem } from './fake-system.js';
+import { formatAnswer } from './format.js';
 import { checkWeights, runSweep, SweepPlanError, type SweepPlan } from './sweep.js';
 
 const search = searchOptions({ precision: 0.05 });
@@ -26,6 +27,7 @@ t.test('own pods per route (C_A 300, C_B 100): the best weight is 75, where both
   t.equal(answer.best?.weightA, 75, 'best weight');
   t.equal(answer.runnerUp?.weightA, 90, 'runner-up (333 req/s)');
   t.equal(answer.certainty.overlapsRunnerUp, null, 'one repeat: no ranges to compare');
+  t.equal(answer.certainty.tiedWithRunnerUp, false);
   if (answer.models.kind !== 'computed') return t.fail(answer.models.reason);
   const { capacityA, capacityB } = answer.models;
   t.equal(capacityA, points.at(-1)!.capacity.median, 'C_A is the measured capacity at 100');
@@ -104,6 +106,12 @@ t.test('stopping between points keeps what was measured and says the sweep is in
   t.equal(complete, false);
   t.same(points.map((p) => p.repeats.length), [2, 1, 1]);
   t.equal(answer.certainty.repeats, 1, 'the fewest repeats any weight got');
+});
+
+t.test('equal capacities at two weights are a tie, said as one', async (t) => {
+  const { answer } = await runSweep(fakeSweepSystem(() => 100), plan([0, 50, 100]));
+  t.equal(answer.certainty.tiedWithRunnerUp, true);
+  t.match(formatAnswer(answer).join('\n'), /Tied: A\/B 50\/50 has the same capacity/);
 });
 
 t.test('weights and spreads', async (t) => {

@@ -79,7 +79,7 @@ export interface SweepAnswer {
    * How sure: whether the runner-up's range over the repeats reaches the best's (then the measurements
    * do not separate them), and whether there were repeats to have ranges at all.
    */
-  certainty: { repeats: number; overlapsRunnerUp: boolean | null };
+  certainty: { repeats: number; overlapsRunnerUp: boolean | null; tiedWithRunnerUp: boolean };
   models: Models;
 }
 
