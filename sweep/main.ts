@@ -86,13 +86,22 @@ if (f.from !== undefined) {
   const session = await startTarget(split, { dir: path.join(outDir, 'stack'), dataFile, replicas: 1, say, measureIdle: false });
   let weightNow = -1;
   let fixedRuns = 0;
+  // After SIGINT/SIGTERM no new run starts: the search of the point under way ends (runnerFailed) rather
+  // than going on for its remaining trials, and the sweep stops before the next point.
+  const unlessStopping = (): void => {
+    if (stopping) throw new Error('interrupted');
+  };
   const system: SweepSystem = {
     setWeight: async (w) => {
       weightNow = w;
       await session.setWeights({ grpc: w, redis: 100 - w }, f.warmup);
     },
-    runTrial: session.runTrial,
+    runTrial: async (rateRps, attempt) => {
+      unlessStopping();
+      return session.runTrial(rateRps, attempt);
+    },
     runFixedRate: async (rateRps, durationS) => {
+      unlessStopping();
       const r = await session.runAt(rateRps, durationS, `fixed-${String(++fixedRuns).padStart(2, '0')}-a${weightNow}-${rateRps}`);
       return { rateRps, routes: r.routes ?? {}, droppedIterations: r.droppedIterations, ...(typeof r.extras?.runDir === 'string' ? { runDir: r.extras.runDir } : {}) };
     },
