@@ -14,7 +14,18 @@ export function spreadOf(values: readonly (number | null)[]): Spread {
 }
 
 /** A weight's point: the capacity's spread (given: the search's or, for steps, the highest passing rate), each route's p99 spread. */
-export function pointOf(weightA: number, repeats: SweepRepeat[], capacities: readonly (number | null)[] = repeats.map((r) => r.capacity?.capacityRps ?? null)): SweepPoint {
+/**
+ * A repeat's capacity: the search's (a lower bound, the bracket's pass end); 0 when even the lowest rate
+ * missed the SLO (neverMetSlo: the capacity is below minRps, and 0 is its lower bound, so the repeat
+ * still counts against the weight); null when the search could not say (it ran out of trials or the
+ * runner failed before any rate passed).
+ */
+export function capacityOf(r: SweepRepeat): number | null {
+  if (r.capacity === null) return null;
+  return r.capacity.capacityRps ?? (r.capacity.outcome.kind === 'neverMetSlo' ? 0 : null);
+}
+
+export function pointOf(weightA: number, repeats: SweepRepeat[], capacities: readonly (number | null)[] = repeats.map(capacityOf)): SweepPoint {
   const p99Ms: SweepPoint['p99Ms'] = {};
   for (const route of ROUTES) {
     const values = repeats.map((r) => r.fixedRate?.routes[route]?.p99Ms ?? null);
@@ -57,7 +68,7 @@ export function modelsOf(points: readonly SweepPoint[]): Models {
 }
 
 /**
- * The best weight: the highest median capacity. How sure: whether the runner-up's range over the
+ * The best weight: the highest median capacity (above 0: a weight that never met the SLO is not ranked). How sure: whether the runner-up's range over the
  * repeats reaches the best's lowest (then the repeats do not separate them); with one repeat there are
  * no ranges and it is null.
  */
@@ -65,7 +76,7 @@ export function answerOf(points: readonly SweepPoint[]): SweepAnswer {
   // The fewest capacities any weight got (an interrupted sweep leaves some short; a step sweep has one per weight).
   const repeats = points.length === 0 ? 0 : Math.min(...points.map((p) => p.capacity.values.length));
   const ranked: RankedWeight[] = points
-    .filter((p) => p.capacity.median !== null)
+    .filter((p) => p.capacity.median !== null && p.capacity.median > 0)
     .map((p) => ({ weightA: p.weightA, capacity: p.capacity }))
     .sort((x, y) => y.capacity.median! - x.capacity.median! || x.weightA - y.weightA);
   const best = ranked[0] ?? null;

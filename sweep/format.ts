@@ -18,7 +18,10 @@ export function spreadText(s: Spread, digits = 0): string | null {
   if (s.median === null) return s.values.length > 0 ? 'none' : null;
   const f = (v: number): string => v.toFixed(digits);
   const measured = s.values.filter((v) => v !== null).length;
-  return measured > 1 ? `${f(s.median)} (${f(s.min!)}..${f(s.max!)})` : f(s.median);
+  const range = measured > 1 ? ` (${f(s.min!)}..${f(s.max!)})` : '';
+  // Repeats that could not say are not hidden behind the others' median.
+  const missing = measured < s.values.length ? ` [${measured} of ${s.values.length} measured]` : '';
+  return `${f(s.median)}${range}${missing}`;
 }
 
 export const weightLabel = (weightA: number): string => `${weightA}/${100 - weightA}`;

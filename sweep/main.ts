@@ -116,7 +116,11 @@ if (f.from !== undefined) {
       },
       () => stopping,
     );
-    if (!result.complete) say('stopped before every repeat ran: the table holds what was measured');
+    if (!result.complete || stopping) {
+      say('stopped before every repeat ran: the table holds what was measured');
+      // Interrupted: the files are written, but the run did not do what was asked.
+      process.exitCode = 130;
+    }
     report = sweepReport(result, { source: 'local', startedAt, options, fixedRateRps: f.rate > 0 ? f.rate : null, repeats: f.repeats });
   } catch (err) {
     if (err instanceof SweepPlanError) usageFailure(program, err.message);

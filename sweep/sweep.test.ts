@@ -7,7 +7,7 @@ import t from 'tap';
 import { searchOptions } from '../capacity/search.js';
 import { answerOf, ownPodsCapacity, pointOf, sharedCoresCapacity, spreadOf } from './answer.js';
 import { fakeP99, fakeSweepSystem } from './fake-system.js';
-import { formatAnswer } from './format.js';
+import { formatAnswer, spreadText } from './format.js';
 import { checkWeights, runSweep, SweepPlanError, type SweepPlan } from './sweep.js';
 
 const search = searchOptions({ precision: 0.05 });
@@ -84,8 +84,8 @@ t.test('without weight 0 or 100 the models cannot be computed, and say which cap
 
 t.test('a weight where no rate met the SLO has no capacity and is never the best', async (t) => {
   const { points, answer } = await runSweep(fakeSweepSystem((w) => (w === 50 ? 0 : 100)), plan([0, 50, 100]));
-  t.equal(points[1]!.capacity.median, null);
   t.equal(points[1]!.repeats[0]!.capacity!.outcome.kind, 'neverMetSlo');
+  t.equal(points[1]!.capacity.median, 0, 'below the lowest rate: 0, its lower bound, so it counts against the weight');
   t.not(answer.best?.weightA, 50);
 });
 
@@ -112,6 +112,15 @@ t.test('equal capacities at two weights are a tie, said as one', async (t) => {
   const { answer } = await runSweep(fakeSweepSystem(() => 100), plan([0, 50, 100]));
   t.equal(answer.certainty.tiedWithRunnerUp, true);
   t.match(formatAnswer(answer).join('\n'), /Tied: A\/B 50\/50 has the same capacity/);
+});
+
+t.test('a repeat that missed at every rate counts as 0; one that could not say is shown as missing, not hidden', async (t) => {
+  const caps: Record<number, (number | null)[]> = { 0: [100, 100], 50: [0, 200], 100: [150, 150] };
+  const { points } = await runSweep(fakeSweepSystem((w, r) => caps[w]![r]!), plan([0, 50, 100], 2));
+  t.same(points[1]!.capacity.values[0], 0);
+  t.equal(spreadText(points[1]!.capacity), `${points[1]!.capacity.median} (0..${points[1]!.capacity.max})`);
+  t.equal(spreadText(spreadOf([null, 71])), '71 [1 of 2 measured]');
+  t.equal(spreadText(spreadOf([null, null])), 'none');
 });
 
 t.test('weights and spreads', async (t) => {

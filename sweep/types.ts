@@ -41,7 +41,7 @@ export interface SweepPoint {
   /** Route A's (grpc's) percent of the traffic, 0..100; route B gets 100 - weightA. */
   weightA: number;
   repeats: SweepRepeat[];
-  /** The capacity of the split at this weight, over the repeats. */
+  /** The capacity of the split at this weight, over the repeats (answer.ts capacityOf: 0 when no rate met the SLO, null when the search could not say). */
   capacity: Spread;
   /** Each route's p99 at the fixed rate, over the repeats; only routes that got traffic. */
   p99Ms: Partial<Record<RouteName, Spread>>;
