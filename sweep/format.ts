@@ -11,7 +11,12 @@ import type { ModelPoint, Spread, SweepAnswer, SweepReport, SweepPoint } from '.
 
 const whole = (v: number | null | undefined): string | null => (v === null || v === undefined ? null : v.toFixed(0));
 const oneDp = (v: number | null | undefined): string | null => (v === null || v === undefined ? null : v.toFixed(1));
-const signedPct = (v: number | null | undefined): string | null => (v === null || v === undefined ? null : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`);
+/** "+41.1%", "-10.4%"; a difference that rounds to nothing is "+0.0%", never "-0.0%". */
+export function signedPct(v: number | null | undefined): string | null {
+  if (v === null || v === undefined) return null;
+  const text = (v * 100).toFixed(1);
+  return Number(text) < 0 ? `${text}%` : `+${text.replace(/^-/, '')}%`;
+}
 
 /** "412" with one value, "412 (398..430)" with several. */
 export function spreadText(s: Spread, digits = 0): string | null {

@@ -7,7 +7,7 @@ import t from 'tap';
 import { searchOptions } from '../capacity/search.js';
 import { answerOf, ownPodsCapacity, pointOf, sharedCoresCapacity, spreadOf } from './answer.js';
 import { fakeP99, fakeSweepSystem } from './fake-system.js';
-import { formatAnswer, spreadText } from './format.js';
+import { formatAnswer, signedPct, spreadText } from './format.js';
 import { checkWeights, runSweep, SweepPlanError, type SweepPlan } from './sweep.js';
 
 const search = searchOptions({ precision: 0.05 });
@@ -121,6 +121,7 @@ t.test('a repeat that missed at every rate counts as 0; one that could not say i
   t.equal(spreadText(points[1]!.capacity), `${points[1]!.capacity.median} (0..${points[1]!.capacity.max})`);
   t.equal(spreadText(spreadOf([null, 71])), '71 [1 of 2 measured]');
   t.equal(spreadText(spreadOf([null, null])), 'none');
+  t.same([signedPct(-0.00001), signedPct(0.411), signedPct(-0.104), signedPct(null)], ['+0.0%', '+41.1%', '-10.4%', null]);
 });
 
 t.test('weights and spreads', async (t) => {

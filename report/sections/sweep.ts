@@ -7,7 +7,7 @@
 import { ROUTES } from '../../contract/routes.js';
 import { ownPodsCapacity, sharedCoresCapacity } from '../../sweep/answer.js';
 import { parseSweep, SWEEP_FILE, type SweepView } from '../../sweep/document.js';
-import { formatAnswer, spreadText, weightLabel } from '../../sweep/format.js';
+import { formatAnswer, signedPct, spreadText, weightLabel } from '../../sweep/format.js';
 import type { Spread } from '../../sweep/types.js';
 import { chartBox, esc, fixed, table, type Cell } from '../html.js';
 import { routeColor, section, type ChartSeries, type ChartSpec } from '../section.js';
@@ -68,7 +68,7 @@ export default section<SweepView>({
         spreadText(p.capacity) ?? '-',
         fixed(m?.sharedCores, 0),
         fixed(m?.ownPods, 0),
-        m?.splitCost === null || m?.splitCost === undefined ? null : `${m.splitCost >= 0 ? '+' : ''}${(m.splitCost * 100).toFixed(1)}%`,
+        signedPct(m?.splitCost),
         ...ROUTES.map((r) => (p.p99Ms[r] ? spreadText(p.p99Ms[r], 1) : null)),
       ];
     });
