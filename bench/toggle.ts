@@ -73,7 +73,7 @@ for (const [i, variant] of order.entries()) {
   if (stopping) break;
   const env = variant === 'a' ? f.a : f.b;
   say(`leg ${i + 1}/${order.length}: ${variant.toUpperCase()} (${label(env)}), ${target.name} at ${f.rate} req/s for ${f.trial} s`);
-  const session = await startTarget(target, { dir: path.join(outDir, `leg-${i + 1}-${variant}`), dataFile, replicas: 1, say, serviceEnv: env });
+  const session = await startTarget(target, { dir: path.join(outDir, `leg-${i + 1}-${variant}`), dataFile, replicas: 1, say, serviceEnv: env, measureIdle: false });
   try {
     const leg = legOf(variant, env, await session.runTrial(f.rate, { index: 0, durationS: f.trial, purpose: 'confirm' }));
     legs.push(leg);

@@ -14,9 +14,10 @@ import { CAPACITY_TARGETS, startTarget } from './local-trials.js';
 import { buildCurves } from '../cost/curves.js';
 import { formatCurves } from '../cost/curve-format.js';
 import { capacityReport, costWindows, type CapacityTarget } from './report.js';
-import { DEFAULT_SEARCH, findCapacity, searchOptions } from './search.js';
+import { addSearchFlags, searchOptionsOf, type SearchFlags } from './options.js';
+import { findCapacity } from './search.js';
 
-const program = new Command('capacity')
+const program = addSearchFlags(new Command('capacity')
   .description(
     'For route A alone, route B alone and the split: the highest offered rate that meets the SLO (p99 under --p99,\n' +
       'errors at most --max-error-rate, no dropped iterations), by an adaptive search of short k6 runs against the\n' +
@@ -26,26 +27,12 @@ const program = new Command('capacity')
     const names = raw.split(',').map((s) => s.trim());
     for (const n of names) if (!CAPACITY_TARGETS.some((t) => t.name === n)) throw new InvalidArgumentError(`must list grpc, redis or split, got ${JSON.stringify(n)}`);
     return names;
-  }, ['grpc', 'redis', 'split'])
-  .option('--start-rate <n>', 'first rate tried, req/s', parse.positiveInt, DEFAULT_SEARCH.startRps)
-  .option('--max-rate <n>', 'highest rate tried, req/s', parse.positiveInt, DEFAULT_SEARCH.maxRps)
-  .option('--trial <seconds>', 'length of each trial', parse.positiveInt, DEFAULT_SEARCH.trialDurationS)
-  .option('--precision <f>', 'stop when the bracket is within this fraction', parse.fraction, DEFAULT_SEARCH.precision)
-  .option('--max-trials <n>', 'trials per target at most', parse.positiveInt, DEFAULT_SEARCH.maxTrials)
-  .option('--p99 <ms>', 'SLO: p99 below this, ms', parse.positive, DEFAULT_SEARCH.slo.p99BelowMs)
-  .option('--max-error-rate <r>', 'SLO: errors at most this fraction', parse.fraction, DEFAULT_SEARCH.slo.maxErrorRate)
+  }, ['grpc', 'redis', 'split']))
   .option('--replicas <list>', 'replicas of each service; a list (1,2,3) searches each count and prints a scaling table', (raw: string) => raw.split(',').map((s) => parse.positiveInt(s.trim())), [1])
   .option('--out <dir>', 'results folder (default results/capacity-<time>)');
 
-interface Flags {
+interface Flags extends SearchFlags {
   targets: string[];
-  startRate: number;
-  maxRate: number;
-  trial: number;
-  precision: number;
-  maxTrials: number;
-  p99: number;
-  maxErrorRate: number;
   replicas: number[];
   out?: string;
 }
@@ -53,7 +40,7 @@ interface Flags {
 const parsed = parseCommandLine(program, process.argv.slice(2));
 if (parsed === undefined) process.exit();
 const f = parsed.opts<Flags>();
-const options = searchOptions({ startRps: f.startRate, maxRps: f.maxRate, minRps: Math.min(5, f.startRate), trialDurationS: f.trial, precision: f.precision, maxTrials: f.maxTrials, slo: { p99BelowMs: f.p99, maxErrorRate: f.maxErrorRate, maxDroppedIterations: 0 } });
+const options = searchOptionsOf(f);
 const startedAt = new Date();
 const outDir = path.resolve(f.out ?? path.join(REPO_ROOT, 'results', `capacity-${startedAt.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}`));
 mkdirSync(outDir, { recursive: true });

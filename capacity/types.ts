@@ -3,7 +3,27 @@
  * search and what it found. Everything here is data; text is made at the edge (format.ts), JSON in
  * report.ts. The caller implements TrialRunner (a short open-model k6 run against the local stack).
  */
+import type { RouteName } from '../contract/routes.js';
 import type { CostWindow } from '../cost/curves.js';
+
+/** One route's figures over one run, as the client (k6, by X-Route) saw them; CPU from the stack's processes. */
+export interface RouteFigures {
+  requests: number;
+  acknowledged: number;
+  /** Requests per second k6 counted for this route. */
+  rps: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  /** Failed requests / requests, 0..1. */
+  errorRate: number;
+  /**
+   * CPU ms per acknowledged request of the route's own processes (cost/curves.ts ROUTE_PROCESSES: route A
+   * grpc-client + grpc-server, route B redis-writer + redis). MongoDB and the ingress serve both routes and
+   * are not in it. null when not measured (a cluster step) or nothing was acknowledged.
+   */
+  cpuMsPerRequest: number | null;
+}
 
 /** What one short open-model run measured, from the client's side. */
 export interface TrialResult {
@@ -22,6 +42,8 @@ export interface TrialResult {
   droppedIterations: number;
   /** CPU milliseconds per acknowledged request, summed over the route's processes, when measured. */
   cpuMsPerRequest?: number;
+  /** Each route that got traffic: its own figures (the percentiles above are the slowest route's). */
+  routes?: Partial<Record<RouteName, RouteFigures>>;
   /** Each process's CPU over the trial and the rate each route served: a point of the cost curves (cost/curves.ts). */
   cost?: CostWindow;
   /** Anything else the caller measured; carried into the trial records and the JSON untouched. */

@@ -29,7 +29,7 @@ export const PROCESS_LOAD: Record<string, { serves: RouteName | 'all'; replicate
 };
 
 /** The processes whose CPU is a route's cost (MongoDB is shared by the records each route writes). */
-const ROUTE_PROCESSES: Record<RouteName, string[]> = { grpc: ['grpc-client', 'grpc-server'], redis: ['redis-writer', 'redis'] };
+export const ROUTE_PROCESSES: Readonly<Record<RouteName, readonly string[]>> = { grpc: ['grpc-client', 'grpc-server'], redis: ['redis-writer', 'redis'] };
 
 /** One measured window of a whole stack. */
 export interface CostWindow {

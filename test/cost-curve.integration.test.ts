@@ -25,7 +25,8 @@ t.test(`curves fitted at ${FITTED.join(', ')} req/s predict route A's CPU at ${U
   const target = CAPACITY_TARGETS.find((x) => x.name === 'grpc')!;
   const session = await startTarget(target, { dir, dataFile: ensurePool(42, 20_000, () => {}), replicas: 1, say: (m) => t.comment(m) });
   t.teardown(() => session.stop());
-  const windows: CostWindow[] = [session.idle];
+  t.ok(session.idle, 'the stack at rest was measured');
+  const windows: CostWindow[] = session.idle ? [session.idle] : [];
   const checks: CostWindow[] = [];
   let index = 0;
   for (const rate of [...FITTED, UNFITTED, ...[...FITTED].reverse(), UNFITTED]) {

@@ -10,7 +10,8 @@ import prometheus from './prometheus.js';
 import reconciliation from './reconciliation.js';
 import replicas from './replicas.js';
 import split from './split.js';
+import sweep from './sweep.js';
 import throughput from './throughput.js';
 import verdict from './verdict.js';
 
-export const SECTIONS: readonly AnySection[] = [verdict, latency, prometheus, throughput, split, reconciliation, faults, replicas, cost, capacity, costCurve, files];
+export const SECTIONS: readonly AnySection[] = [verdict, latency, prometheus, throughput, split, reconciliation, faults, replicas, cost, capacity, costCurve, sweep, files];
