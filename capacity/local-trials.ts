@@ -91,7 +91,7 @@ async function measureIdle(stack: RunningStack, n: number, name: string, say: (m
   return { source: 'idle', windowS: (idleTo - idleFrom) / 1000, replicas: n, routeRps: { grpc: 0, redis: 0 }, cpuMsPerS: cpuMsPerS(idleSampler.samples, idleFrom, idleTo) };
 }
 
-export async function startTarget(target: CapacityTargetSpec, opts: { dir: string; dataFile: string; replicas: number; say: (m: string) => void; measureIdle?: boolean; serviceEnv?: Record<string, string> }): Promise<TargetSession> {
+export async function startTarget(target: CapacityTargetSpec, opts: { dir: string; dataFile: string; replicas: number; say: (m: string) => void; measureIdle?: boolean; serviceEnv?: Record<string, string>; livePort?: number }): Promise<TargetSession> {
   mkdirSync(opts.dir, { recursive: true });
   const routeFile = routeFileFor(target, opts.dir);
   const n = opts.replicas;
@@ -143,6 +143,8 @@ export async function startTarget(target: CapacityTargetSpec, opts: { dir: strin
       thresholds: 'off',
       samples: false,
       progress: devNull,
+      // --live: every run's k6 serves its dashboard on the same port in turn (one k6 at a time).
+      ...(opts.livePort === undefined ? {} : { livePort: opts.livePort }),
       onSpawn: (pid) => {
         k6Pid = pid;
         k6Sampler.start();

@@ -11,6 +11,8 @@ import path from 'node:path';
 import { Command, InvalidArgumentError, parse, parseCommandLine, usageFailure } from '../cli/options.js';
 import { ensurePool } from '../generator/pool-file.js';
 import { CAPACITY_TARGETS, startTarget } from '../capacity/local-trials.js';
+import { K6_DASHBOARD_PORT, liveDashboardUrl } from '../demo/k6-run.js';
+import { canBind, freePort } from '../stack/ports.js';
 import { addSearchFlags, searchOptionsOf, type SearchFlags } from '../capacity/options.js';
 import { writeRunReport } from '../report/run-report.js';
 import { REPO_ROOT } from '../stack/tools.js';
@@ -39,6 +41,7 @@ const program = addSearchFlags(
     .option('--rate <n>', "the fixed rate of each route's figures, req/s (0: no fixed-rate runs)", parse.nonNegativeInt, 100)
     .option('--repeats <n>', 'times round every weight', parse.positiveInt, 1)
     .option('--warmup <n>', 'warm-up requests at each weight, after the change', parse.positiveInt, 500)
+    .option('--live [port]', `watch it live: k6's web dashboard on 127.0.0.1 while each run's k6 runs (port default ${K6_DASHBOARD_PORT}, 0: any free port)`, (raw: string) => parse.port(raw))
     .option('--out <dir>', 'results folder (default results/sweep-<time>)')
     .option('--from <dir...>', 'build the sweep from these run folders (each holds summary.json) instead of running it'),
 );
@@ -50,6 +53,7 @@ interface Flags extends SearchFlags {
   warmup: number;
   out?: string;
   from?: string[];
+  live?: number | true;
 }
 
 const parsed = parseCommandLine(program, process.argv.slice(2));
@@ -76,6 +80,11 @@ if (f.from !== undefined) {
     usageFailure(program, (err as Error).message);
     process.exit();
   }
+  const livePort = f.live === undefined ? undefined : f.live === true ? K6_DASHBOARD_PORT : f.live === 0 ? await freePort() : f.live;
+  if (livePort !== undefined && !(await canBind(livePort))) {
+    usageFailure(program, `--live: port ${livePort} on 127.0.0.1 is in use (another k6 dashboard?); pass another port, or --live 0 for any free one`);
+    process.exit();
+  }
   mkdirSync(outDir, { recursive: true });
   const dataFile = ensurePool(42, 20_000, say);
   let stopping = false;
@@ -83,7 +92,8 @@ if (f.from !== undefined) {
   process.on('SIGTERM', () => (stopping = true));
   const split = CAPACITY_TARGETS.find((t) => t.name === 'split')!;
   say(`starting one stack for every weight (${f.weights.map(weightLabel).join(', ')}; ${f.repeats} repeat${f.repeats === 1 ? '' : 's'})`);
-  const session = await startTarget(split, { dir: path.join(outDir, 'stack'), dataFile, replicas: 1, say, measureIdle: false });
+  const session = await startTarget(split, { dir: path.join(outDir, 'stack'), dataFile, replicas: 1, say, measureIdle: false, ...(livePort === undefined ? {} : { livePort }) });
+  if (livePort !== undefined) say(`live: k6's web dashboard at ${liveDashboardUrl(livePort)} while each run's k6 runs (a new dashboard per run)`);
   let weightNow = -1;
   let fixedRuns = 0;
   // After SIGINT/SIGTERM no new run starts: the search of the point under way ends (runnerFailed) rather
