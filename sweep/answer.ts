@@ -13,7 +13,6 @@ export function spreadOf(values: readonly (number | null)[]): Spread {
   return { values: [...values], median, min: n === 0 ? null : measured[0]!, max: n === 0 ? null : measured[n - 1]! };
 }
 
-/** A weight's point: the capacity's spread (given: the search's or, for steps, the highest passing rate), each route's p99 spread. */
 /**
  * A repeat's capacity: the search's (a lower bound, the bracket's pass end); 0 when even the lowest rate
  * missed the SLO (neverMetSlo: the capacity is below minRps, and 0 is its lower bound, so the repeat
@@ -25,6 +24,7 @@ export function capacityOf(r: SweepRepeat): number | null {
   return r.capacity.capacityRps ?? (r.capacity.outcome.kind === 'neverMetSlo' ? 0 : null);
 }
 
+/** A weight's point: the capacity's spread (given: the search's or, for steps, the highest passing rate), each route's p99 spread. */
 export function pointOf(weightA: number, repeats: SweepRepeat[], capacities: readonly (number | null)[] = repeats.map(capacityOf)): SweepPoint {
   const p99Ms: SweepPoint['p99Ms'] = {};
   for (const route of ROUTES) {
