@@ -109,7 +109,14 @@ export function formatAnswer(a: SweepAnswer, source: SweepReport['source'] = 'lo
     const split = m.points.filter((p) => p.weightA > 0 && p.weightA < 100 && p.splitCost !== null);
     if (split.length > 0) {
       const worst = split.reduce((x, y) => (Math.abs(y.splitCost!) > Math.abs(x.splitCost!) ? y : x));
-      out.push(`Measured against the shared-cores model at the split weights: ${split.map((p) => `${weightLabel(p.weightA)} ${signedPct(p.splitCost)}`).join(', ')} (largest ${signedPct(worst.splitCost)} at ${weightLabel(worst.weightA)}: the cost of splitting itself when negative).`);
+      // Below the model: splitting itself costs (each route's processes serve a part of the rate, at a
+      // higher CPU per request). Above it: no such cost shows, and the routes' own capacities, the
+      // model's inputs, may have been measured low (one repeat of a noisy search near the knee).
+      const reading =
+        worst.splitCost! < 0
+          ? 'below the model: what splitting itself costs'
+          : 'above the model: no cost of splitting shows, and C_A or C_B may have been measured low (repeat the sweep: --repeats 3)';
+      out.push(`Measured against the shared-cores model at the split weights: ${split.map((p) => `${weightLabel(p.weightA)} ${signedPct(p.splitCost)}`).join(', ')} (largest ${signedPct(worst.splitCost)} at ${weightLabel(worst.weightA)}, ${reading}).`);
     }
   }
   return out;
