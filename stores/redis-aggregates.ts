@@ -20,7 +20,7 @@ export interface CountableRecord {
 
 export interface RedisAggregatesOptions {
   url: string;
-  /** Per-command timeout, so a hung Redis fails the request instead of holding it. */
+  /** How long a call waits for Redis's answer, so a hung Redis fails the request instead of holding it. */
   timeoutMs: number;
   observe?: StoreObserver;
   onError?: (err: Error) => void;
@@ -33,7 +33,10 @@ function createAggregatesClient(opts: RedisAggregatesOptions) {
     // Fail commands at once while disconnected instead of queueing them behind a dead socket:
     // the client gets 503 now, not a timeout later.
     disableOfflineQueue: true,
-    // Every command's timeout, set once for the client rather than on each call.
+    // node-redis's command timeout bounds only the wait to be written: it drops the timer once the
+    // command is on the socket (6.3.1, commands-queue.js), so a Redis that hangs after that holds the
+    // call for as long as it hangs. RedisAggregates bounds the wait for the answer itself (timed below);
+    // this one still fails a command that cannot even be sent.
     commandOptions: { timeout: opts.timeoutMs },
     socket: {
       connectTimeout: opts.timeoutMs,
@@ -126,9 +129,23 @@ export class RedisAggregates {
     // after that a disconnected client fails at once (disableOfflineQueue): 503 now, not a timeout later.
     await this.firstConnect;
     try {
-      return await timed(this.observe, operation, fn);
+      return await timed(this.observe, operation, () => answerWithin(this.opts.timeoutMs, fn()));
     } catch (err) {
       throw new UnavailableError(`Redis: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
+}
+
+/**
+ * The call's answer, or a rejection after `ms`: a Redis that hangs (SIGSTOP, a stuck host) fails the call
+ * instead of holding the request. The command may still run later when Redis wakes: every caller's
+ * command is safe to run late (the marker is only a hint, the counting script is guarded by its `seen`
+ * key). The timer is cleared when the call settles.
+ */
+function answerWithin<T>(ms: number, call: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([call, late]).finally(() => clearTimeout(timer));
 }

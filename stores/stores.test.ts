@@ -98,3 +98,24 @@ t.test('RedisAggregates counts each record once, atomically', async (t) => {
   for (let i = 0; i < 50 && !(await agg.ping().then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
   t.equal(await agg.apply(rec('x4', grade)), true, 'counts again once Redis is back');
 });
+
+t.test('a Redis that hangs (SIGSTOP) fails the call within the bound, reported as an error, and serves again after', async (t) => {
+  // node-redis's own command timeout ends once the command is written; this shows RedisAggregates's bound
+  // on the real redis-server.
+  const redis = await startRedis();
+  t.teardown(async () => {
+    redis.proc.child.kill('SIGCONT');
+    await redis.stop();
+  });
+  const seen: string[] = [];
+  const agg = new RedisAggregates({ url: redis.url, timeoutMs: 500, observe: (op, ok) => seen.push(`${op}:${ok ? 'ok' : 'error'}`) });
+  t.teardown(() => agg.close());
+  await agg.ping();
+  redis.proc.child.kill('SIGSTOP');
+  await t.rejects(agg.run('mark_pending', (c) => c.zAdd(REDIS_KEYS.pending, { score: 1, value: 'hung' })), UnavailableError, 'the marker write fails, not hangs');
+  await t.rejects(agg.ping(), UnavailableError, 'so does a ping');
+  t.same(seen.slice(-2), ['mark_pending:error', 'ping:error'], 'both reported as store errors');
+  redis.proc.child.kill('SIGCONT');
+  await agg.ping();
+  t.equal(seen.at(-1), 'ping:ok', 'Redis answers again once it runs');
+});

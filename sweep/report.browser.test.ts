@@ -34,7 +34,9 @@ t.test('the sweep section: the file read back, the answer and the table on the p
   t.ok(built.sections.includes('sweep'), `sections: ${built.sections.join(', ')}`);
   t.same(built.charts.map((c) => c.id), ['chart-sweep-capacity', 'chart-sweep-p99']);
   t.match(built.html, /Best weight: A\/B 75\/25/);
-  t.same(built.charts[0]!.series.map((s) => s.label), ['measured capacity', 'measured capacity max', 'measured capacity min', 'model: shared cores', 'model: own pods']);
+  t.same(built.charts[0]!.series.map((s) => s.label), ['measured capacity', 'measured capacity max', 'measured capacity min', 'measured capacity measured', 'model: shared cores', 'model: own pods']);
+  t.same(built.charts[0]!.series.filter((s) => !s.quiet).map((s) => s.label), ['measured capacity', 'model: shared cores', 'model: own pods'], 'the legend: the median line and the two models');
+  t.equal(built.charts[0]!.yRange?.[0], 0, 'capacity read from 0');
   t.same(built.charts[1]!.series.filter((s) => !s.quiet).map((s) => s.label), ['grpc p99', 'redis p99']);
 });
 
