@@ -54,7 +54,7 @@ try {
   process.exit();
 }
 
-// The live dashboard's port is checked before anything starts: k6 would only warn and go on without it.
+// The live dashboard's port is checked before anything starts: k6 v2.2 cannot bind a taken port and fails the run (exit 255, no summary).
 const livePort = opts.live === undefined ? undefined : opts.live === true ? K6_DASHBOARD_PORT : opts.live === 0 ? await freePort() : opts.live;
 if (livePort !== undefined && !(await canBind(livePort))) {
   usageFailure(program, `--live: port ${livePort} on 127.0.0.1 is in use (another k6 dashboard?); pass another port, or --live 0 for any free one`);
