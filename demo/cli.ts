@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError, Option, parse } from '../cli/options.js'
 import { PROFILE_ALIASES, PROFILE_NAMES } from '../contract/load-profiles.js';
 import { SPLIT_ROUTE_FILE } from '../linkerd/split.js';
 import { REPO_ROOT } from '../stack/tools.js';
-import { K6_DASHBOARD_PORT } from './k6-run.js';
+import { addLiveFlag } from './live-dashboard.js';
 
 export const DEFAULT_FAULT_PLAN = path.join(REPO_ROOT, 'faults', 'default.yaml');
 
@@ -41,7 +41,7 @@ export interface DemoOptions {
 }
 
 export function demoProgram(): Command {
-  return new Command('demo')
+  return addLiveFlag(new Command('demo')
     .description(
       'Runs the local benchmark end to end: data pool -> local stack -> k6 through the split (with faults, if\n' +
         'asked) -> reconcile -> split test -> results/<run-id>/summary.json, index.html, logs. Exit 0 only on PASS.',
@@ -74,7 +74,6 @@ export function demoProgram(): Command {
         .conflicts(['p95', 'p99', 'maxErrorRate']),
     )
     .option('--route-file <file>', `HTTPRoute with the weights (default ${path.relative(REPO_ROOT, SPLIT_ROUTE_FILE)})`)
-    .option('--live [port]', `watch the run live: k6's web dashboard on 127.0.0.1 while k6 runs (port default ${K6_DASHBOARD_PORT}, 0: any free port); the run report is made after the run either way`, (raw: string) => parse.port(raw))
     .option('--port <p>', 'ingress port (0: any free port)', parse.port, 0)
-    .option('--out <dir>', 'results folder; each run writes <dir>/<run-id>/', path.relative(process.cwd(), path.join(REPO_ROOT, 'results')) || '.');
+    .option('--out <dir>', 'results folder; each run writes <dir>/<run-id>/', path.relative(process.cwd(), path.join(REPO_ROOT, 'results')) || '.'), 'the run');
 }

@@ -24,8 +24,8 @@ import { DEFAULT_FAULT_PLAN, demoProgram, type DemoOptions } from './cli.js';
 import { collectEnvironment } from './environment.js';
 import { machineLoad } from './machine.js';
 import { measuredRun } from './measured-run.js';
-import { K6_DASHBOARD_PORT, liveDashboardUrl } from './k6-run.js';
-import { canBind, freePort } from '../stack/ports.js';
+import { liveDashboardUrl } from './k6-run.js';
+import { livePortOf } from './live-dashboard.js';
 import { PROMETHEUS_FILE, recordPrometheusAnswers, startRunPrometheus, type DashboardProblem } from './prometheus-run.js';
 import type { RunningPrometheus } from '../stack/prometheus.js';
 import { formatSummary } from './summary-text.js';
@@ -54,10 +54,11 @@ try {
   process.exit();
 }
 
-// The live dashboard's port is checked before anything starts: k6 v2.2 cannot bind a taken port and fails the run (exit 255, no summary).
-const livePort = opts.live === undefined ? undefined : opts.live === true ? K6_DASHBOARD_PORT : opts.live === 0 ? await freePort() : opts.live;
-if (livePort !== undefined && !(await canBind(livePort))) {
-  usageFailure(program, `--live: port ${livePort} on 127.0.0.1 is in use (another k6 dashboard?); pass another port, or --live 0 for any free one`);
+let livePort: number | undefined;
+try {
+  livePort = await livePortOf(opts.live);
+} catch (err) {
+  usageFailure(program, (err as Error).message);
   process.exit();
 }
 

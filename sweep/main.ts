@@ -11,8 +11,8 @@ import path from 'node:path';
 import { Command, InvalidArgumentError, parse, parseCommandLine, usageFailure } from '../cli/options.js';
 import { ensurePool } from '../generator/pool-file.js';
 import { CAPACITY_TARGETS, startTarget } from '../capacity/local-trials.js';
-import { K6_DASHBOARD_PORT, liveDashboardUrl } from '../demo/k6-run.js';
-import { canBind, freePort } from '../stack/ports.js';
+import { liveDashboardUrl } from '../demo/k6-run.js';
+import { addLiveFlag, livePortOf } from '../demo/live-dashboard.js';
 import { addSearchFlags, searchOptionsOf, type SearchFlags } from '../capacity/options.js';
 import { writeRunReport } from '../report/run-report.js';
 import { REPO_ROOT } from '../stack/tools.js';
@@ -22,7 +22,7 @@ import { sweepFromSteps } from './from-steps.js';
 import { checkWeights, runSweep, SweepPlanError, type SweepSystem } from './sweep.js';
 import type { SweepReport } from './types.js';
 
-const program = addSearchFlags(
+const program = addLiveFlag(addSearchFlags(
   new Command('sweep')
     .description(
       "For each weight of route A (route B gets the rest): the split's capacity under the SLO (the capacity search's\n" +
@@ -41,10 +41,9 @@ const program = addSearchFlags(
     .option('--rate <n>', "the fixed rate of each route's figures, req/s (0: no fixed-rate runs)", parse.nonNegativeInt, 100)
     .option('--repeats <n>', 'times round every weight', parse.positiveInt, 1)
     .option('--warmup <n>', 'warm-up requests at each weight, after the change', parse.positiveInt, 500)
-    .option('--live [port]', `watch it live: k6's web dashboard on 127.0.0.1 while each run's k6 runs (port default ${K6_DASHBOARD_PORT}, 0: any free port)`, (raw: string) => parse.port(raw))
     .option('--out <dir>', 'results folder (default results/sweep-<time>)')
     .option('--from <dir...>', 'build the sweep from these run folders (each holds summary.json) instead of running it'),
-);
+), 'each run');
 
 interface Flags extends SearchFlags {
   weights: number[];
@@ -80,9 +79,11 @@ if (f.from !== undefined) {
     usageFailure(program, (err as Error).message);
     process.exit();
   }
-  const livePort = f.live === undefined ? undefined : f.live === true ? K6_DASHBOARD_PORT : f.live === 0 ? await freePort() : f.live;
-  if (livePort !== undefined && !(await canBind(livePort))) {
-    usageFailure(program, `--live: port ${livePort} on 127.0.0.1 is in use (another k6 dashboard?); pass another port, or --live 0 for any free one`);
+  let livePort: number | undefined;
+  try {
+    livePort = await livePortOf(f.live);
+  } catch (err) {
+    usageFailure(program, (err as Error).message);
     process.exit();
   }
   mkdirSync(outDir, { recursive: true });
