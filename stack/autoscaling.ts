@@ -20,9 +20,10 @@ import type { ControlPlane } from '../autoscale/control-plane.js';
 import { KubeApiError, type KubeApi } from '../autoscale/kube-api.js';
 import type { Deployment } from './deployment.js';
 import { pause } from './process.js';
-import { readProcStat } from './resources.js';
+import { bindPods } from './pod-binding.js';
+import { WindowedCpu } from './windowed-cpu.js';
 import type { ServiceFolder } from './services.js';
-import { REPLICAS_SCHEMA, type ControllerEvent, type ReplicaTimeline } from './replica-timeline.js';
+import { emptyTimeline, type ControllerEvent, type ReplicaTimeline } from './replica-timeline.js';
 
 export const FEED_MS = 5000;
 export const FOLLOW_MS = 1000;
@@ -65,8 +66,6 @@ export interface ClusterAutoscalingOptions {
   onScale?: (deployment: string, from: number, to: number) => void;
 }
 
-const cpuTarget = (h: ControlPlane['hpas'][number]): number | null =>
-  h.spec.metrics?.find((m) => m.type === 'Resource' && m.resource?.name === 'cpu' && m.resource.target.type === 'Utilization')?.resource?.target.averageUtilization ?? null;
 
 const utilization = (h: HpaJson): number | null => h.status?.currentMetrics?.find((m) => m.resource?.name === 'cpu')?.resource?.current?.averageUtilization ?? null;
 
@@ -92,8 +91,7 @@ export class ClusterAutoscaling {
   private readonly api: KubeApi;
   private readonly ns: string;
   private readonly services: { dep: Deployment; hpa: string }[] = [];
-  /** pid -> its CPU readings within the window: [ms, CPU seconds]. */
-  private readonly cpuHistory = new Map<number, [number, number][]>();
+  private readonly cpu: WindowedCpu;
   /** pod -> slot name, per service. */
   private readonly bindings = new Map<string, string>();
   private readonly fed = new Map<string, string>();
@@ -109,29 +107,12 @@ export class ClusterAutoscaling {
     this.api = plane.api;
     this.ns = plane.namespace;
     this.cpuWindowMs = plane.settings.metricResolutionSeconds * 1000;
+    this.cpu = new WindowedCpu(this.cpuWindowMs);
     for (const d of plane.deployments) {
       const dep = opts.deployments[d.deployment as ServiceFolder];
       if (dep !== undefined) this.services.push({ dep, hpa: d.hpa });
     }
-    this.timeline = {
-      schema: REPLICAS_SCHEMA,
-      controller: { versions: plane.versions, flags: plane.flags, settings: plane.settings, feedPeriodMs: FEED_MS, cpuWindowMs: this.cpuWindowMs, ...plane.timings },
-      hpas: plane.hpas.map((h) => ({
-        name: h.metadata.name,
-        deployment: h.spec.scaleTargetRef.name,
-        minReplicas: h.spec.minReplicas ?? 1,
-        maxReplicas: h.spec.maxReplicas,
-        targetCpuUtilizationPercent: cpuTarget(h),
-        behavior: h.spec.behavior ?? null,
-      })),
-      series: [],
-      desired: [],
-      changes: [],
-      events: [],
-      status: [],
-      cpu: [],
-      apiErrors: { count: 0, first: [] },
-    };
+    this.timeline = emptyTimeline(plane, { feedPeriodMs: FEED_MS, cpuWindowMs: this.cpuWindowMs });
   }
 
   private apiError(what: string, err: unknown): void {
@@ -143,18 +124,6 @@ export class ClusterAutoscaling {
     const replicas = Object.fromEntries(this.services.map(({ dep }) => [dep.name, dep.replicas]));
     const last = this.timeline.series.at(-1);
     if (last === undefined || JSON.stringify(last.replicas) !== JSON.stringify(replicas)) this.timeline.series.push({ t: Date.now(), replicas });
-  }
-
-  /** CPU millicores of a process over the window up to now; null until two readings exist. */
-  private async cpuOf(pid: number, now: number): Promise<{ millicores: number | null; rssBytes: number } | undefined> {
-    const stat = await readProcStat(pid);
-    if (stat === undefined) return undefined;
-    const h = this.cpuHistory.get(pid) ?? [];
-    h.push([now, stat.cpuSeconds]);
-    while (h.length > 2 && now - (h[1] as [number, number])[0] >= this.cpuWindowMs) h.shift();
-    this.cpuHistory.set(pid, h);
-    const [t0, c0] = h[0] as [number, number];
-    return { millicores: h.length < 2 || now === t0 ? null : Math.round(((stat.cpuSeconds - c0) / ((now - t0) / 1000)) * 1000), rssBytes: stat.rssBytes };
   }
 
   private async feed(): Promise<void> {
@@ -177,22 +146,11 @@ export class ClusterAutoscaling {
         .filter((p) => p.metadata.deletionTimestamp === undefined && Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v))
         .sort((a, b) => a.metadata.creationTimestamp.localeCompare(b.metadata.creationTimestamp) || a.metadata.name.localeCompare(b.metadata.name));
       const ready = dep.slots.filter((s) => s.supervisor?.pid !== undefined);
-      const names = new Set(mine.map((p) => p.metadata.name));
-      for (const [pod, slot] of this.bindings) {
-        if (slot.startsWith(`${dep.name}-`) && (!names.has(pod) || !ready.some((s) => s.name === slot))) this.bindings.delete(pod);
-      }
-      const bound = new Set(this.bindings.values());
-      for (const pod of mine) {
-        if (this.bindings.has(pod.metadata.name)) continue;
-        const free = ready.find((s) => !bound.has(s.name));
-        if (free === undefined) break;
-        this.bindings.set(pod.metadata.name, free.name);
-        bound.add(free.name);
-      }
+      bindPods(this.bindings, `${dep.name}-`, mine.map((p) => p.metadata.name), ready.map((s) => s.name));
       for (const pod of mine) {
         const slotName = this.bindings.get(pod.metadata.name);
         const pid = ready.find((s) => s.name === slotName)?.supervisor?.pid;
-        const usage = pid === undefined ? undefined : await this.cpuOf(pid, now);
+        const usage = pid === undefined ? undefined : await this.cpu.read(pid, now);
         const millicores = usage?.millicores ?? 0;
         const annotations = {
           [CPU_ANNOTATION]: `${millicores}m`,
@@ -212,7 +170,7 @@ export class ClusterAutoscaling {
     }
     // Forget processes that are gone.
     const live = new Set(this.services.flatMap(({ dep }) => dep.slots.flatMap((s) => (s.supervisor?.pid === undefined ? [] : [s.supervisor.pid]))));
-    for (const pid of this.cpuHistory.keys()) if (!live.has(pid)) this.cpuHistory.delete(pid);
+    this.cpu.keepOnly(live);
     await Promise.all(patches);
   }
 

@@ -2,7 +2,7 @@
  * results/<run-id>/replicas.json: an --autoscale run's replica timeline, the HPA controller's events
  * and status, and the CPU fed to it (stack/autoscaling.ts writes it; the run report reads it).
  */
-import type { ControllerSettings } from '../autoscale/control-plane.js';
+import type { ControlPlane, ControllerSettings } from '../autoscale/control-plane.js';
 
 export const REPLICAS_SCHEMA = 'splitbench.replicas/2';
 
@@ -47,4 +47,30 @@ export interface ReplicaTimeline {
   cpu: { t: number; pod: string; replica: string | null; millicores: number }[];
   /** Calls to the API server (or a loop's step) that failed: how many, and the first 20. */
   apiErrors: { count: number; first: { t: number; what: string; message: string }[] };
+}
+
+const cpuTarget = (h: ControlPlane['hpas'][number]): number | null =>
+  h.spec.metrics?.find((m) => m.type === 'Resource' && m.resource?.name === 'cpu' && m.resource.target.type === 'Utilization')?.resource?.target.averageUtilization ?? null;
+
+/** A run's timeline before anything happened: the controller's versions, flags and settings, and each HPA as applied. */
+export function emptyTimeline(plane: Pick<ControlPlane, 'hpas' | 'settings' | 'flags' | 'versions' | 'timings'>, feed: { feedPeriodMs: number; cpuWindowMs: number }): ReplicaTimeline {
+  return {
+    schema: REPLICAS_SCHEMA,
+    controller: { versions: plane.versions, flags: plane.flags, settings: plane.settings, ...feed, ...plane.timings },
+    hpas: plane.hpas.map((h) => ({
+      name: h.metadata.name,
+      deployment: h.spec.scaleTargetRef.name,
+      minReplicas: h.spec.minReplicas ?? 1,
+      maxReplicas: h.spec.maxReplicas,
+      targetCpuUtilizationPercent: cpuTarget(h),
+      behavior: h.spec.behavior ?? null,
+    })),
+    series: [],
+    desired: [],
+    changes: [],
+    events: [],
+    status: [],
+    cpu: [],
+    apiErrors: { count: 0, first: [] },
+  };
 }
